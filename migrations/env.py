@@ -1,0 +1,60 @@
+"""Alembic environment: runs migrations against the URL the service is configured with."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+from sqlalchemy import pool
+
+from timeline_service.db import make_engine
+from timeline_service.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def database_url() -> str:
+    url = config.get_main_option("sqlalchemy.url") or os.environ.get("TIMELINE_DATABASE_URL")
+    if not url:
+        raise SystemExit("set TIMELINE_DATABASE_URL or sqlalchemy.url")
+    return url
+
+
+def run_offline() -> None:
+    context.configure(
+        url=database_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    connectable = config.attributes.get("connection")
+    if connectable is not None:
+        _run(connectable)
+        return
+    engine = make_engine(database_url(), poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        _run(connection)
+    engine.dispose()
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

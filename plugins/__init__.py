@@ -1,0 +1,1 @@
+"""The built-in source plugins, one module per outlet, registered by entry point."""
