@@ -1,45 +1,38 @@
-"""Generic plain text: the lowest-priority source, used when no outlet plugin matches."""
+"""Generic sources: plain text and HTML from any outlet, the lowest-priority match.
+
+Plain text gets the outlet-independent cleaning: a crawl-record header supplies the date,
+an aggregator's banner, "Source link" tail and chat widget are cut, and a headline,
+byline, date line and dateline are recognised near the top. HTML goes through
+trafilatura, which finds the main text and the page's title, date and author.
+"""
 
 from __future__ import annotations
 
-import re
-
-from timeline_service.article import Article, ParseError, RawDocument
+from timeline_service import textkit
+from timeline_service.article import Article, RawDocument
 from timeline_service.hookspecs import hookimpl
 from timeline_service.sources import Source
-
-_BLANK = re.compile(r"\n\s*\n")
 
 
 class GenericText(Source):
     slug = "generic"
-    name = "Generic text"
+    name = "Generic text and HTML"
 
     def match(self, raw: RawDocument) -> float:
         return 0.01
 
     def parse(self, raw: RawDocument) -> Article:
-        text = (raw.content or "").replace("\r\n", "\n").strip()
-        if not text:
-            raise ParseError("document is empty")
-        blocks = [b.strip() for b in _BLANK.split(text)] if "\n\n" in text else text.split("\n")
-        paragraphs = tuple(" ".join(b.split()) for b in blocks if b.strip())
-        if not any(re.search(r"[A-Za-z]{2,}", p) for p in paragraphs):
-            raise ParseError("document has no readable text")
-        title = raw.title
-        if (
-            title is None
-            and len(paragraphs) > 1
-            and len(paragraphs[0]) < 200
-            and not paragraphs[0].endswith(".")
-        ):
-            title, paragraphs = paragraphs[0], paragraphs[1:]
-        return Article(
-            title=title,
-            paragraphs=paragraphs,
-            published_at=raw.published_at,
-            published_at_origin="metadata" if raw.published_at else "unknown",
-        )
+        page = textkit.read(raw)
+        lines = page.lines
+        if page.html is None and page.blank_separated:
+            lines = textkit.split_paragraphs(page.text)
+        lines, junk = textkit.strip_aggregator(lines)
+        draft = textkit.Draft(lines=lines, boilerplate=junk)
+        textkit.take_title(draft, raw, page=page)
+        textkit.take_byline(draft)
+        textkit.take_date_line(draft)
+        textkit.take_dateline(draft)
+        return draft.finish(raw, self, page)
 
 
 @hookimpl

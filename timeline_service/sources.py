@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, ClassVar
 
-from .article import Article, RawDocument
+from .article import Article, ParseError, RawDocument
 
 
 class Source:
@@ -84,3 +90,172 @@ def choose_source(
     if fallback not in sources:
         raise UnknownSource(fallback)
     return Choice(sources[fallback], "fallback", 0.0)
+
+
+# -------------------------------------------------------------------------
+# Running a plugin's parse safely: a time budget and a check of what it returns
+# -------------------------------------------------------------------------
+
+
+class PluginFailure(Exception):
+    """A source plugin raised, hung past its time budget, or returned a malformed Article.
+
+    The service answers 422 naming ``plugin``; nothing of the document is stored.
+    """
+
+    kind = "failure"
+
+    def __init__(self, plugin: str, detail: str) -> None:
+        super().__init__(f"source plugin {plugin!r}: {detail}")
+        self.plugin = plugin
+        self.detail = detail
+
+
+class PluginRejected(PluginFailure):
+    """The plugin refused the document with :class:`ParseError` (empty, garbage, not its format).
+
+    A subclass of :class:`PluginFailure`, so one ``except`` turns both into a 422, while
+    ``isinstance`` still tells a deliberate refusal from a plugin bug.
+    """
+
+    kind = "rejected"
+
+
+_ORIGINS = frozenset({"metadata", "text", "inferred", "unknown"})
+
+
+def validate_article(article: object) -> list[str]:
+    """What is wrong with a plugin's result, as a list of problems (empty when sound)."""
+    if not isinstance(article, Article):
+        return [f"parse returned {type(article).__name__}, not Article"]
+    problems: list[str] = []
+    for name in ("title", "timezone", "dateline", "byline"):
+        value = getattr(article, name)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{name} is {type(value).__name__}, not str or None")
+    if not isinstance(article.language, str) or not article.language:
+        problems.append("language must be a non-empty str")
+    for name in ("paragraphs", "captions", "boilerplate"):
+        value = getattr(article, name)
+        if not isinstance(value, tuple | list) or not all(isinstance(v, str) for v in value):
+            problems.append(f"{name} must be a tuple of str")
+    if not problems and not any(p.strip() for p in article.paragraphs):
+        problems.append("no non-empty paragraph")
+    published = article.published_at
+    if published is not None:
+        if not isinstance(published, datetime):
+            problems.append("published_at is not a datetime")
+        elif published.tzinfo is None or published.utcoffset() is None:
+            problems.append("published_at is naive; it must carry a time zone")
+    if article.published_at_origin not in _ORIGINS:
+        problems.append(
+            f"published_at_origin {article.published_at_origin!r} is not one of {sorted(_ORIGINS)}"
+        )
+    elif (published is None) != (article.published_at_origin == "unknown"):
+        problems.append("published_at_origin must be 'unknown' exactly when published_at is None")
+    if article.timezone is not None and isinstance(article.timezone, str):
+        from .textkit import valid_zone
+
+        if not valid_zone(article.timezone):
+            problems.append(f"timezone {article.timezone!r} is not an IANA zone")
+    return problems
+
+
+class _Worker(threading.Thread):
+    """A daemon thread that runs parse jobs one at a time from its own queue."""
+
+    def __init__(self) -> None:
+        super().__init__(name="timeline-parse", daemon=True)
+        self.jobs: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self.start()
+
+    def run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            fn, future = job
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # handed to the waiting caller
+                future.set_exception(exc)
+
+
+class _ParsePool:
+    """Reusable daemon workers, so a parse costs a queue hand-off, not a new thread.
+
+    A parse that outlives its budget keeps its worker: Python cannot kill a thread. The
+    worker is retired (it exits when the parse ends, if ever) and a fresh one takes its
+    place. Daemon threads never block interpreter exit.
+    """
+
+    def __init__(self, keep: int = 8) -> None:
+        self._idle: list[_Worker] = []
+        self._keep = keep
+        self._lock = threading.Lock()
+        self.abandoned = 0
+
+    def run(self, fn: Callable[[], Any], seconds: float) -> Any:
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+        if worker is None:
+            worker = _Worker()
+        future: Future[Any] = Future()
+        worker.jobs.put((fn, future))
+        try:
+            result = future.result(timeout=seconds)
+        except FutureTimeout:
+            worker.jobs.put(None)
+            with self._lock:
+                self.abandoned += 1
+            raise
+        except BaseException:
+            self._release(worker)
+            raise
+        self._release(worker)
+        return result
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            if len(self._idle) < self._keep:
+                self._idle.append(worker)
+                return
+        worker.jobs.put(None)
+
+
+_pool = _ParsePool()
+
+
+def parse_with_budget(source: Source, raw: RawDocument, *, seconds: float = 5.0) -> Article:
+    """Parse ``raw`` with ``source`` within ``seconds``, and check what comes back.
+
+    Raises :class:`PluginRejected` when the plugin raises ``ParseError``, and
+    :class:`PluginFailure` when it raises anything else, runs out of time, or returns
+    something that is not a sound Article. Either names the plugin. A caller-given
+    ``published_at`` always wins over what the plugin read from the text.
+
+    A hung parse cannot be killed (Python threads cannot be), only abandoned; a parse
+    stuck inside one C call (a catastrophic regular expression) also holds the GIL, so
+    plugin authors should keep their patterns linear.
+    """
+    plugin = _plugin_name(source)
+    try:
+        article = _pool.run(lambda: source.parse(raw), seconds)
+    except FutureTimeout:
+        raise PluginFailure(plugin, f"parse took longer than {seconds:g} s; abandoned") from None
+    except ParseError as exc:
+        raise PluginRejected(plugin, str(exc) or "document rejected") from exc
+    except Exception as exc:
+        raise PluginFailure(plugin, f"parse raised {type(exc).__name__}: {exc}") from exc
+    problems = validate_article(article)
+    if problems:
+        raise PluginFailure(plugin, "returned a malformed Article: " + "; ".join(problems))
+    given = raw.published_at
+    if given is not None and given.tzinfo is not None and (
+        article.published_at != given or article.published_at_origin != "metadata"
+    ):
+        article = replace(article, published_at=given, published_at_origin="metadata")
+    return article
+
+
+def _plugin_name(source: Source) -> str:
+    return getattr(source, "_plugin_name", None) or getattr(source, "slug", None) or repr(source)
