@@ -250,8 +250,10 @@ def parse_with_budget(source: Source, raw: RawDocument, *, seconds: float = 5.0)
     if problems:
         raise PluginFailure(plugin, "returned a malformed Article: " + "; ".join(problems))
     given = raw.published_at
-    if given is not None and given.tzinfo is not None and (
-        article.published_at != given or article.published_at_origin != "metadata"
+    if (
+        isinstance(given, datetime)
+        and given.tzinfo is not None
+        and (article.published_at != given or article.published_at_origin != "metadata")
     ):
         article = replace(article, published_at=given, published_at_origin="metadata")
     return article

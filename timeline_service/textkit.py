@@ -664,6 +664,7 @@ class Draft:
         published, origin = _published(raw, self.published, page, outlet_zone)
         title = raw.title or self.title or (page.html.title if page and page.html else None)
         byline = self.byline or (page.html.author if page and page.html else None)
+        header = [page.header.line] if page and page.header else []
         language = self.language or guess_language("\n".join(paragraphs[:3]), source.language)
         return Article(
             title=title,
@@ -675,7 +676,7 @@ class Draft:
             dateline=self.dateline,
             byline=byline,
             captions=tuple(self.captions),
-            boilerplate=tuple(b for b in self.boilerplate if b),
+            boilerplate=tuple(b for b in [*header, *self.boilerplate] if b),
         )
 
 
@@ -683,7 +684,10 @@ def _published(
     raw: RawDocument, from_text: When | None, page: Page | None, zone: str
 ) -> tuple[datetime | None, PublishedAtOrigin]:
     if raw.published_at is not None:
-        return raw.published_at, "metadata"
+        given = raw.published_at
+        if not isinstance(given, datetime):  # a bare date: that day in the outlet's zone
+            return When(given).to_datetime(zone), "metadata"
+        return (given if given.tzinfo else given.replace(tzinfo=_zone(zone))), "metadata"
     if from_text is not None:
         return from_text.to_datetime(zone), "text"
     if page is not None and page.header is not None:

@@ -1,0 +1,111 @@
+"""Fixtures: an app per test on a clean database, on SQLite and on a real PostgreSQL.
+
+PostgreSQL runs when ``TIMELINE_TEST_POSTGRES_URL`` is set (CI sets it); a set URL that
+cannot be reached fails the run rather than skipping it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from timeline_service import create_app
+from timeline_service.db import upgrade
+from timeline_service.models import Base
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+POSTGRES_URL = os.environ.get("TIMELINE_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
+
+
+def seed_manifest() -> list[dict]:
+    return json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))
+
+
+def seed_text(name: str) -> str:
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating every time is slow)."""
+    path = tmp_path_factory.mktemp("template") / "timeline.sqlite"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, migrated, dropped at the end."""
+    if not POSTGRES_URL:
+        pytest.skip("TIMELINE_TEST_POSTGRES_URL not set")
+    admin_url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"timeline_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        pytest.fail(f"PostgreSQL at TIMELINE_TEST_POSTGRES_URL is unreachable: {exc}")
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _truncate(url: str) -> None:
+    engine = create_engine(url)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A clean, migrated database: SQLite, and PostgreSQL when configured."""
+    if request.param == "sqlite":
+        path = tmp_path / "timeline.sqlite"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    _truncate(url)
+    return url
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "PARSE_BUDGET_SECONDS": 10.0})
+    app.instance_path = str(tmp_path / "instance")
+    yield app
+    app.extensions["timeline_db"].kw["bind"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def seeded(app, runner):
+    """The app with the five seed articles loaded through the CLI."""
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    return app

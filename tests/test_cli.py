@@ -1,0 +1,59 @@
+"""The command line: ingest files, folders and JSON lines with a closing summary; plugins."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import SEEDS, seed_manifest
+
+
+def test_ingest_folder_jsonl_and_summary(runner, tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    entry = seed_manifest()[4]
+    (folder / "cnn.txt").write_text((SEEDS / entry["file"]).read_text(encoding="utf-8"))
+    (folder / "empty.txt").write_text("   \n")
+    (folder / "notes.md").write_text("ignored: not an article file type")
+    lines = [
+        json.dumps({"text": "Officials met in Geneva on March 3, 2021.", "title": "Geneva"}),
+        json.dumps({"text": "Talks resumed on 4 March 2021.", "published_at": "2021-03-05"}),
+        json.dumps({"text": "x", "colour": "red"}),
+        "[1]",
+    ]
+    (tmp_path / "batch.jsonl").write_text("\n".join(lines) + "\n")
+    result = runner.invoke(
+        args=["ingest", str(folder), str(tmp_path / "batch.jsonl"), "--published-at", "2023-02-16"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "ingested: 3, already present: 0, rejected: 3" in result.output
+    assert "empty.txt" in result.output and "batch.jsonl:3" in result.output
+    again = runner.invoke(args=["ingest", str(folder / "cnn.txt")])
+    assert "ingested: 0, already present: 1, rejected: 0" in again.output
+
+
+def test_ingest_with_url_and_source(runner, client, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Officials met in Geneva on March 3, 2021, the ministry said.")
+    result = runner.invoke(
+        args=["ingest", str(path), "--url", "https://example.org/geneva", "--source", "generic"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = client.get("/v1/documents/1").json
+    assert doc["url"] == "https://example.org/geneva" and doc["source"] == "generic"
+
+
+def test_ingest_rejects_bad_options(runner, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Talks resumed on 4 March 2021.")
+    bad_date = runner.invoke(args=["ingest", str(path), "--published-at", "soon"])
+    assert bad_date.exit_code != 0 and "--published-at" in bad_date.output
+    unknown = runner.invoke(args=["ingest", str(path), "--source", "nope"])
+    assert unknown.exit_code == 1 and "nope" in unknown.output
+
+
+def test_plugins_lists_installed_sources(runner):
+    result = runner.invoke(args=["plugins", "--json"])
+    rows = {row["slug"]: row for row in json.loads(result.output)}
+    assert rows["generic"]["origin"] == "built-in"
+    table = runner.invoke(args=["plugins"]).output
+    assert table.splitlines()[0].split() == ["slug", "name", "version", "domains", "origin"]

@@ -1,0 +1,67 @@
+"""Consistency check: every event is supported by stored mentions, every mention by a document.
+
+Events are derived data; this verifies the derivation still holds for what is stored, so a
+crash, a bug or a hand edit that broke it is found rather than served.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .models import Document, Event, EventActor, Mention
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    detail: str
+
+
+def check(session: Session) -> list[Problem]:
+    """All inconsistencies found, oldest rows first; an empty list means consistent."""
+    problems: list[Problem] = []
+    orphans = session.scalars(
+        select(Mention.id).where(~Mention.document_id.in_(select(Document.id)))
+    ).all()
+    problems += [Problem("mention-without-document", f"mention {i}") for i in orphans]
+    unmerged = session.scalars(select(Mention.id).where(Mention.event_id.is_(None))).all()
+    problems += [Problem("mention-without-event", f"mention {i}") for i in unmerged]
+
+    stats = (
+        select(
+            Mention.event_id,
+            func.count(Mention.id).label("mentions"),
+            func.count(func.distinct(Document.source_id)).label("sources"),
+        )
+        .join(Document, Mention.document_id == Document.id)
+        .group_by(Mention.event_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Event.key, Event.mention_count, Event.source_count, stats.c.mentions, stats.c.sources
+        )
+        .outerjoin(stats, stats.c.event_id == Event.id)
+        .order_by(Event.id)
+    ).all()
+    for key, mention_count, source_count, mentions, sources in rows:
+        if not mentions:
+            problems.append(Problem("event-without-mentions", f"event {key}"))
+        elif (mention_count, source_count) != (mentions, sources):
+            problems.append(
+                Problem(
+                    "event-counts",
+                    f"event {key}: stored {mention_count} mentions / {source_count} sources, "
+                    f"supported by {mentions} / {sources}",
+                )
+            )
+    indexed: dict[int, set[str]] = {}
+    for event_id, actor in session.execute(select(EventActor.event_id, EventActor.actor)):
+        indexed.setdefault(event_id, set()).add(actor)
+    for event_id, key, actors in session.execute(select(Event.id, Event.key, Event.actors)):
+        if set(actors or []) != indexed.get(event_id, set()):
+            problems.append(Problem("event-actor-index", f"event {key}"))
+    return problems

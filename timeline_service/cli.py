@@ -1,0 +1,270 @@
+"""The ``timeline-service`` command line: database, seeds, ingestion, serving, plugins."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+from .article import RawDocument
+from .db import PROJECT_ROOT, session_scope, upgrade
+from .timeutil import parse_timestamp
+
+SEEDS = PROJECT_ROOT / "seeds"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One document to ingest and the name to report it by."""
+
+    label: str
+    raw: RawDocument | None
+    error: str | None = None
+
+
+class Summary(Counter[str]):
+    """Counts of ingested / already present / rejected, with the reasons for rejections."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reasons: list[str] = []
+
+
+def ingest_items(items: list[Item], *, label: str = "Ingesting") -> Summary:
+    """Ingest each item in its own transaction; one bad document never stops the rest."""
+    from .pipeline import ingest
+    from .sources import PluginFailure, PluginRejected, UnknownSource
+
+    summary = Summary()
+    with click.progressbar(items, label=label, file=sys.stderr) as bar:
+        for item in bar:
+            if item.raw is None:
+                summary["rejected"] += 1
+                summary.reasons.append(f"{item.label}: {item.error}")
+                continue
+            try:
+                with session_scope() as session:
+                    result = ingest(
+                        session, item.raw, parse_budget=current_app.config["PARSE_BUDGET_SECONDS"]
+                    )
+            except (PluginFailure, PluginRejected, UnknownSource, ValueError) as exc:
+                summary["rejected"] += 1
+                summary.reasons.append(f"{item.label}: {exc}")
+                continue
+            summary["ingested" if result.created else "already present"] += 1
+    return summary
+
+
+def report(summary: Summary) -> None:
+    click.echo(
+        f"ingested: {summary['ingested']}, already present: {summary['already present']}, "
+        f"rejected: {summary['rejected']}"
+    )
+    for reason in summary.reasons:
+        click.echo(f"  rejected {reason}")
+
+
+def _jsonl_items(path: Path, defaults: dict[str, Any]) -> Iterator[Item]:
+    fields = {"text", "html", "url", "source", "published_at", "title"}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        label = f"{path.name}:{number}"
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError("each line must be a JSON object")
+            unknown = set(record) - fields
+            if unknown:
+                raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
+            if isinstance(record.get("published_at"), str):
+                record["published_at"] = parse_timestamp(record["published_at"])
+            yield Item(label, RawDocument(**{**defaults, **record}))
+        except ValueError as exc:
+            yield Item(label, None, str(exc))
+
+
+def collect(paths: tuple[Path, ...], defaults: dict[str, Any]) -> list[Item]:
+    """Files, folders (their .txt/.html/.htm/.jsonl files) and JSON-lines files as items."""
+    items: list[Item] = []
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix in (".jsonl", ".ndjson"):
+                items.extend(_jsonl_items(file, defaults))
+                continue
+            if path.is_dir() and suffix not in (".txt", ".html", ".htm"):
+                continue
+            try:
+                content = file.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError) as exc:
+                items.append(Item(str(file), None, f"unreadable: {exc}"))
+                continue
+            kind = "html" if suffix in (".html", ".htm") else "text"
+            items.append(Item(str(file), RawDocument(**{kind: content, **defaults})))
+    return items
+
+
+def seed_items(folder: Path = SEEDS) -> list[Item]:
+    """The seed articles with the URL and publication date their manifest records."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return [
+        Item(
+            entry["file"],
+            RawDocument(
+                text=(folder / entry["file"]).read_text(encoding="utf-8"),
+                url=entry.get("url"),
+                published_at=date.fromisoformat(entry["published_at"])
+                if entry.get("published_at")
+                else None,
+            ),
+        )
+        for entry in manifest
+    ]
+
+
+# ----------------------------------------------------------------------------- commands
+
+db_cli = AppGroup("db", help="Manage the database schema.")
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Create or migrate the schema with Alembic."""
+    upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"database at {revision}")
+
+
+@click.command("seed")
+@with_appcontext
+def seed_command() -> None:
+    """Load the seed articles (idempotent: a second run adds nothing)."""
+    upgrade(current_app.config["DATABASE_URL"])
+    report(ingest_items(seed_items(), label="Seeding"))
+
+
+@click.command("ingest")
+@with_appcontext
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--source", help="Source plugin slug for every document.")
+@click.option("--published-at", help="Publication date or timestamp (ISO 8601).")
+@click.option("--url", help="Original URL (for a single document).")
+def ingest_command(
+    paths: tuple[Path, ...], source: str | None, published_at: str | None, url: str | None
+) -> None:
+    """Ingest files, folders or JSON-lines files of documents."""
+    defaults: dict[str, Any] = {}
+    if source:
+        defaults["source"] = source
+    if published_at:
+        try:
+            defaults["published_at"] = parse_timestamp(published_at)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--published-at") from None
+    items = collect(paths, defaults)
+    if url:
+        if len(items) != 1:
+            raise click.BadParameter("--url needs exactly one document", param_hint="--url")
+        items = [Item(items[0].label, RawDocument(**{**items[0].raw.__dict__, "url": url}))]
+    upgrade(current_app.config["DATABASE_URL"])
+    summary = ingest_items(items)
+    report(summary)
+    if summary["rejected"] and not (summary["ingested"] or summary["already present"]):
+        raise SystemExit(1)
+
+
+@click.command("plugins")
+@with_appcontext
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def plugins_command(as_json: bool) -> None:
+    """List installed source plugins: slug, name, version, domains, origin."""
+    from dataclasses import asdict
+
+    from .plugins import failed_plugins, list_plugins
+
+    rows = list_plugins()
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in rows], indent=2))
+        return
+    header = ("slug", "name", "version", "domains", "origin")
+    table = [header] + [
+        (r.slug, r.name, r.version or "-", ", ".join(r.domains) or "-", r.origin) for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    for name, error in failed_plugins().items():
+        click.echo(f"failed to load {name}: {error}", err=True)
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--seed", is_flag=True, help="Load the seed articles before serving.")
+def serve_command(host: str, port: int, workers: int, seed: bool) -> None:
+    """Migrate the database and serve the API with gunicorn."""
+    upgrade(current_app.config["DATABASE_URL"])
+    if seed:
+        report(ingest_items(seed_items(), label="Seeding"))
+    from .server import serve
+
+    serve(current_app._get_current_object(), host=host, port=port, workers=workers)
+
+
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Verify every event is supported by stored mentions and every mention by a document."""
+    from .check import check
+
+    with session_scope() as session:
+        problems = check(session)
+    for problem in problems:
+        click.echo(f"{problem.kind}: {problem.detail}")
+    click.echo(f"{len(problems)} problems found" if problems else "consistent")
+    if problems:
+        raise SystemExit(1)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on ``app.cli`` too, for ``flask --app timeline_service ...``."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+COMMANDS: list[click.Command] = [
+    db_cli,
+    seed_command,
+    ingest_command,
+    plugins_command,
+    serve_command,
+    check_command,
+]
+
+
+class _AppCommandGroup(click.Group):
+    """Runs every command inside an application context of a freshly created app."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from . import create_app
+
+        with create_app().app_context():
+            return super().invoke(ctx)
+
+
+main = _AppCommandGroup(name="timeline-service", help=__doc__)
+for _command in COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,191 @@
+"""Marshmallow schemas for every request and response body of the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from marshmallow import (
+    EXCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates,
+    validates_schema,
+)
+
+from .timeutil import parse_timestamp, rfc3339
+
+
+class Timestamp(fields.Field):
+    """RFC 3339 out; ISO 8601 timestamp or bare date in (a date means midnight UTC)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return rfc3339(value)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str):
+            raise ValidationError("Must be an ISO 8601 date or timestamp string.")
+        try:
+            return parse_timestamp(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+# ----------------------------------------------------------------------------- requests
+
+
+class DocumentIn(Schema):
+    """``POST /v1/documents``: exactly one of ``text`` or ``html``, plus optional hints."""
+
+    class Meta:
+        unknown = RAISE
+
+    text = fields.String(validate=validate.Length(min=1))
+    html = fields.String(validate=validate.Length(min=1))
+    url = fields.String(validate=validate.Length(max=2000))
+    source = fields.String(validate=validate.Length(min=1, max=100))
+    published_at = Timestamp()
+    title = fields.String(validate=validate.Length(max=1000))
+
+    @validates("url")
+    def _url(self, value: str, **_: Any) -> None:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValidationError("Must be an absolute http(s) URL.")
+
+    @validates_schema
+    def _one_body(self, data: dict[str, Any], **_: Any) -> None:
+        given = [k for k in ("text", "html") if k in data]
+        if not given:
+            raise ValidationError("One of 'text' or 'html' is required.", "text")
+        if len(given) == 2:
+            raise ValidationError("Give 'text' or 'html', not both.", "html")
+        if not data[given[0]].strip():
+            raise ValidationError("Must not be blank.", given[0])
+
+
+class TimelineQuery(Schema):
+    """``GET /v1/timeline`` query parameters."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    from_ = fields.String(data_key="from")
+    to = fields.String()
+    source = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
+    actor = fields.String(validate=validate.Length(min=1, max=200))
+    type = fields.String(validate=validate.Length(min=1, max=32))
+    q = fields.String(validate=validate.Length(min=1, max=200))
+    min_sources = fields.Integer(validate=validate.Range(min=1, max=1000))
+    limit = fields.Integer(validate=validate.Range(min=1, max=500))
+    cursor = fields.String(validate=validate.Length(max=500))
+
+
+# ---------------------------------------------------------------------------- responses
+
+
+class DateOut(Schema):
+    value = fields.String()
+    granularity = fields.String()
+    start = Timestamp()
+    end = Timestamp()
+    agreement = fields.String()
+
+
+class SourceRefOut(Schema):
+    """One outlet's report of an event: the evidence for it."""
+
+    source = fields.String()
+    name = fields.String()
+    document_id = fields.Integer()
+    url = fields.String(allow_none=True)
+    published_at = Timestamp(allow_none=True)
+    sentence = fields.String()
+    when_text = fields.String(allow_none=True)
+
+
+class MentionOut(Schema):
+    """A mention with its date claim, as shown with an event or a document."""
+
+    id = fields.Integer()
+    document_id = fields.Integer()
+    event_id = fields.String(allow_none=True)
+    source = fields.String()
+    sentence = fields.String()
+    span = fields.List(fields.Integer())
+    when_text = fields.String(allow_none=True)
+    date = fields.Nested(DateOut)
+    anchor = fields.Dict()
+    resolver_version = fields.String()
+    title = fields.String()
+    type = fields.String()
+    actors = fields.List(fields.String())
+    attribution = fields.String(allow_none=True)
+    modality = fields.String()
+
+
+class EventOut(Schema):
+    id = fields.String()
+    date = fields.Nested(DateOut)
+    title = fields.String()
+    type = fields.String()
+    actors = fields.List(fields.String())
+    location = fields.String(allow_none=True)
+    source_count = fields.Integer()
+    mention_count = fields.Integer()
+    first_reported_at = Timestamp(allow_none=True)
+    sources = fields.List(fields.Nested(SourceRefOut))
+
+
+class EventDetailOut(EventOut):
+    mentions = fields.List(fields.Nested(MentionOut))
+
+
+class TimelineOut(Schema):
+    events = fields.List(fields.Nested(EventOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class DocumentOut(Schema):
+    id = fields.Integer()
+    source = fields.String()
+    url = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    published_at = Timestamp(allow_none=True)
+    published_at_origin = fields.String()
+    timezone = fields.String(allow_none=True)
+    language = fields.String()
+    dateline = fields.String(allow_none=True)
+    byline = fields.String(allow_none=True)
+    content_hash = fields.String()
+    ingested_at = Timestamp()
+    notes = fields.List(fields.String())
+    body = fields.String()
+    captions = fields.List(fields.String())
+    mentions = fields.List(fields.Nested(MentionOut))
+
+
+class IngestOut(Schema):
+    created = fields.Boolean()
+    document = fields.Nested(DocumentOut)
+    events = fields.List(fields.Nested(EventOut))
+
+
+class SourceOut(Schema):
+    slug = fields.String()
+    name = fields.String()
+    homepage = fields.String(allow_none=True)
+    domains = fields.List(fields.String())
+    language = fields.String()
+    timezone = fields.String(allow_none=True)
+    plugin = fields.String()
+    version = fields.String(allow_none=True)
+    origin = fields.String()
+    document_count = fields.Integer()
+
+
+class SourcesOut(Schema):
+    sources = fields.List(fields.Nested(SourceOut))
