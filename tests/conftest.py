@@ -67,9 +67,10 @@ def postgres_url() -> Iterator[str]:
 
 def _truncate(url: str) -> None:
     engine = create_engine(url)
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables if t.name != "data_version")
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text("UPDATE data_version SET version = 0"))
     engine.dispose()
 
 

@@ -186,3 +186,17 @@ class Mention(Base):
 
     document: Mapped[Document] = relationship(back_populates="mentions")
     event: Mapped[Event | None] = relationship(back_populates="mentions")
+
+
+class DataVersion(Base):
+    """A single row counting changes to the stored timeline.
+
+    Every ingest and delete bumps it in the same transaction, so a reader can tell with
+    one cheap query whether anything it rendered before is stale (ETags, response cache).
+    """
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime] = mapped_column(default=_now)

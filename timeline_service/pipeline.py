@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import merge
 from .article import Article, PublishedAtOrigin, RawDocument
 from .mentions import EventMention, extract_mentions
-from .models import Document, Event, Mention
+from .models import DataVersion, Document, Event, Mention
 from .models import Source as SourceRow
 from .plugins import get_plugin_manager, get_sources, plugin_of
 from .sources import Source, choose_source, parse_with_budget
@@ -178,7 +178,17 @@ def store(session: Session, prepared: Prepared) -> Document:
     session.add_all(rows)
     session.flush()
     merge.rederive(session, merge.attach(session, rows))
+    bump_data_version(session)
     return document
+
+
+def bump_data_version(session: Session) -> None:
+    """Mark the stored timeline as changed, inside the caller's transaction."""
+    session.execute(
+        update(DataVersion)
+        .where(DataVersion.id == 1)
+        .values(version=DataVersion.version + 1, changed_at=datetime.now(UTC))
+    )
 
 
 def _mention_row(document: Document, m: EventMention) -> Mention:
@@ -240,6 +250,7 @@ def delete_document(session: Session, document: Document) -> None:
     session.delete(document)
     session.flush()
     merge.rederive(session, {e for e in event_ids if e is not None})
+    bump_data_version(session)
     session.commit()
 
 

@@ -7,6 +7,8 @@ Create Date: 2026-11-22 02:40:00.957838
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -140,9 +142,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_mentions_document_id"), ["document_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_mentions_event_id"), ["event_id"], unique=False)
         batch_op.create_index("ix_mentions_start_at_end_at", ["start_at", "end_at"], unique=False)
+    op.create_table(
+        "data_version",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_data_version")),
+    )
+    op.bulk_insert(
+        sa.table(
+            "data_version",
+            sa.column("id", sa.Integer),
+            sa.column("version", sa.Integer),
+            sa.column("changed_at", sa.DateTime(timezone=True)),
+        ),
+        [{"id": 1, "version": 0, "changed_at": datetime(2000, 1, 1, tzinfo=UTC)}],
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("data_version")
     with op.batch_alter_table("mentions", schema=None) as batch_op:
         batch_op.drop_index("ix_mentions_start_at_end_at")
         batch_op.drop_index(batch_op.f("ix_mentions_event_id"))
