@@ -57,3 +57,13 @@ def test_plugins_lists_installed_sources(runner):
     assert rows["generic"]["origin"] == "built-in"
     table = runner.invoke(args=["plugins"]).output
     assert table.splitlines()[0].split() == ["slug", "name", "version", "domains", "origin"]
+
+
+def test_new_plugin_scaffolds_a_package(runner, tmp_path):
+    result = runner.invoke(args=["new-plugin", "Kyiv Independent", "--dest", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "timeline-source-kyiv-independent"
+    assert (folder / "pyproject.toml").is_file()
+    assert "[project.entry-points.timeline_service]" in (folder / "pyproject.toml").read_text()
+    again = runner.invoke(args=["new-plugin", "Kyiv Independent", "--dest", str(tmp_path)])
+    assert again.exit_code != 0 and "already exists" in again.output

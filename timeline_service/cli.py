@@ -224,6 +224,27 @@ def serve_command(host: str, port: int, workers: int, seed: bool) -> None:
     serve(current_app._get_current_object(), host=host, port=port, workers=workers)
 
 
+@click.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to create the plugin package in.",
+)
+def new_plugin_command(name: str, dest: Path) -> None:
+    """Scaffold a pip-installable source plugin package that passes the conformance kit."""
+    from .scaffold import create_plugin
+
+    try:
+        folder = create_plugin(name, dest)
+    except (ValueError, FileExistsError) as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from None
+    click.echo(f"created {folder}")
+    click.echo(f"next: pip install -e {folder} && pytest {folder}")
+
+
 @click.command("check")
 @with_appcontext
 def check_command() -> None:
@@ -252,6 +273,7 @@ COMMANDS: list[click.Command] = [
     plugins_command,
     serve_command,
     check_command,
+    new_plugin_command,
 ]
 
 
