@@ -67,3 +67,45 @@ def test_new_plugin_scaffolds_a_package(runner, tmp_path):
     assert "[project.entry-points.timeline_service]" in (folder / "pyproject.toml").read_text()
     again = runner.invoke(args=["new-plugin", "Kyiv Independent", "--dest", str(tmp_path)])
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_serve_runs_gunicorn_with_the_seeds(tmp_path):
+    import os
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    script = shutil.which("timeline-service", path=os.path.dirname(sys.executable))
+    assert script, "the console script is installed beside the interpreter"
+    env = dict(os.environ, TIMELINE_DATABASE_URL=f"sqlite:///{tmp_path / 'served.sqlite'}")
+    proc = subprocess.Popen(
+        [script, "serve", "--seed", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/timeline?limit=500") as r:
+                    server = r.headers["Server"]
+                    events = json.load(r)["events"]
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read().decode()
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.3)
+        assert server.startswith("gunicorn")
+        assert {ref["document_id"] for e in events for ref in e["sources"]} == {1, 2, 3, 4, 5}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        proc.stdout.close()
