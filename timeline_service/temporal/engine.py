@@ -1,0 +1,78 @@
+"""``find_temporal_expressions``: detection, tense, resolution and intervals in one pass."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from .grammar import find_candidates
+from .intervals import interval_for
+from .resolve import Context, resolve
+from .tense import clause_tense
+from .types import TemporalExpression
+from .zones import get_zone
+
+RESOLVER_VERSION = "2026.11.1"
+
+
+def _context(published_at: datetime | date | None, timezone: str | None, language: str) -> Context:
+    zone = get_zone(timezone)
+    if published_at is None:
+        return Context(None, zone, language)
+    if isinstance(published_at, datetime):
+        moment = published_at if published_at.tzinfo else published_at.replace(tzinfo=zone)
+        local = moment.astimezone(zone)
+        precise = published_at.tzinfo is not None or published_at.time() != time(0)
+        return Context(local.date(), zone, language, anchor_time=moment if precise else None)
+    return Context(published_at, zone, language)
+
+
+def find_temporal_expressions(
+    text: str,
+    published_at: datetime | date | None,
+    *,
+    timezone: str | None = None,
+    language: str = "en",
+) -> list[TemporalExpression]:
+    """Every temporal expression in ``text``, in order, resolved against the
+    publication context. ``timezone`` (IANA) interprets clock times and day
+    boundaries; default UTC. Relative expressions get ``value=None`` when
+    ``published_at`` is None; the wall clock is never consulted.
+    """
+    if not text:
+        return []
+    ctx = _context(published_at, timezone, language)
+    out: list[TemporalExpression] = []
+    for cand in find_candidates(text):
+        tense = clause_tense(text, cand.start, cand.end)
+        reading = resolve(cand, text, tense, ctx)
+        interval = None
+        if reading.type in ("DATE", "TIME"):
+            interval = interval_for(
+                reading.value,
+                ctx.zone,
+                mod=reading.mod,
+                utc_offset=reading.utc_offset,
+                span_days=reading.span_days,
+                early_hours="early_hours" in reading.extra,
+            )
+            if reading.granularity == "day" and reading.value and len(reading.value) == 10:
+                ctx.ref_day = date.fromisoformat(reading.value)
+            elif reading.type == "TIME" and reading.value and reading.value[:4].isdigit():
+                ctx.ref_day = date.fromisoformat(reading.value[:10])
+        out.append(
+            TemporalExpression(
+                start=cand.start,
+                end=cand.end,
+                text=text[cand.start : cand.end],
+                type=reading.type,
+                value=reading.value,
+                granularity=reading.granularity,
+                interval=interval,
+                mod=reading.mod,
+                tense=tense,
+                anchored=reading.anchored,
+                utc_offset=reading.utc_offset,
+                timezone=reading.timezone,
+            )
+        )
+    return out
