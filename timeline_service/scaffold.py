@@ -107,6 +107,16 @@ py-modules = ["{{MODULE}}"]
 
 [tool.pytest.ini_options]
 testpaths = ["tests"]
+
+[tool.ruff]
+line-length = 100
+
+[tool.ruff.lint]
+select = ["E", "F", "W", "I", "B", "UP", "SIM", "RUF"]
+ignore = ["RUF001", "RUF002", "RUF003"]  # news text has typographic dashes and quotes
+
+[tool.ruff.lint.isort]
+known-first-party = ["{{MODULE}}"]
 """
 
 README = """\
