@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from plugin_helpers import SLUG_BY_OUTLET, manifest, route_and_parse, seed
+from plugin_helpers import SLUG_BY_OUTLET, manifest, outlet_samples, route_and_parse, seed
 
 from timeline_service.article import RawDocument
 from timeline_service.conformance import leaks
@@ -193,3 +193,13 @@ def test_caller_published_at_wins_over_the_text(outlet: str) -> None:
     given = datetime(2022, 3, 1, 9, 30, tzinfo=ZoneInfo("UTC"))
     _, article = route_and_parse(RawDocument(text=text, published_at=given))
     assert (article.published_at, article.published_at_origin) == (given, "metadata")
+
+
+@pytest.mark.parametrize("slug", sorted(SLUG_BY_OUTLET.values()))
+def test_no_other_outlet_claims_an_outlets_documents(slug: str) -> None:
+    """Signatures are the outlet's own: no other plugin scores any of its documents."""
+    sources = get_sources()
+    for text in outlet_samples(slug):
+        raw = RawDocument(text=text)
+        claims = {s: src.match(raw) for s, src in sources.items() if s not in (slug, "generic")}
+        assert all(score == 0 for score in claims.values()), claims

@@ -132,8 +132,13 @@ def test_headings_captions_titles() -> None:
         "A CNN team visited Belarus’s southwest border near northwest Ukraine earlier this week.",
         "Lukashenko continued to say Thursday that Russia has “never asked” him to start a war.",
         "Belarus and Russia have engaged in joint military drills near the border.",
+        "Russia holds about a fifth of Ukraine's territory.",
+        "Putin will meet with Lukashenko in the Moscow region on Friday.",
     ):
         assert not textkit.looks_like_caption(body), body
+    assert textkit.looks_like_caption(
+        "Ukrainian servicemen ride a tank near Bakhmut, Ukraine, on March 5, 2023."
+    )
     assert textkit.looks_like_title("Belarus says not going to get involved in Russia-Ukraine war")
     assert not textkit.looks_like_title(
         "Putin launched the offensive in the early hours of Thursday."

@@ -366,6 +366,17 @@ _CAPTION_VERB = re.compile(
     r"stand guard|stands guard|gather|gathers|line up|lines up|listens?|meets? with|"
     r"checks?|works?|sorts?|clears?|crosses|cross|protests?|rally|rallies)\b"
 )
+# Captions end by saying when (and often where) the picture was taken.
+_CAPTION_WHEN = re.compile(
+    r"\b(?:on|in|at|during|earlier|last|this)\b[^.!?]{0,60}?\b(?:Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday|week|month|year|(?:January|February|March|April|May|"
+    r"June|July|August|September|October|November|December)(?: \d{1,2})?(?:, \d{4})?|"
+    r"\d{4})\.$"
+)
+# A caption verb after a modal or auxiliary is not a scene in the present tense.
+_NOT_PRESENT = re.compile(
+    r"\b(?:will|would|to|can|could|may|might|must|should|did|does|do|not)\s*$"
+)
 _REPORTING = re.compile(r"\b(?:said|says|told|tells|according to|announced|claimed|stated)\b")
 _QUOTES = re.compile(r"[\"“”«»]")
 
@@ -374,9 +385,10 @@ def looks_like_caption(line: str) -> bool:
     """A photo caption left in crawled text between paragraphs.
 
     Either it ends with a photo credit ("... on Wednesday. Viktor Drachev/AFP/Getty
-    Images"), or it is one short sentence describing a scene in the present tense
-    ("A border guard patrols near ... on Wednesday.") with no quote or reported speech,
-    which news prose, written in the past tense around what people said, rarely is.
+    Images"), or it is one short sentence describing a scene in the present tense and
+    ending with when it was taken ("A border guard patrols near ... on Wednesday."), with
+    no quote or reported speech: news prose, written in the past tense around what people
+    said, rarely is.
     """
     if len(line) > 300:
         return False
@@ -385,9 +397,10 @@ def looks_like_caption(line: str) -> bool:
     words = line.split()
     if len(words) > 35 or _QUOTES.search(line) or _REPORTING.search(line):
         return False
-    if re.search(r"[.!?]\s+[A-Z]", line.rstrip(".")):
+    if re.search(r"[.!?]\s+[A-Z]", line.rstrip(".")) or not _CAPTION_WHEN.search(line):
         return False
-    return bool(_CAPTION_VERB.search(" ".join(words[:12])))
+    verb = _CAPTION_VERB.search(" ".join(words[:12]))
+    return bool(verb) and not _NOT_PRESENT.search(line[: verb.start()])
 
 
 _BYLINE = re.compile(
