@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import time
@@ -168,3 +169,18 @@ def test_a_plugin_that_fails_to_import_is_logged_and_skipped(
     assert "timeline-source-broken" in caplog.text
     assert pm.has_plugin("cnn") and not pm.has_plugin("broken")
     assert "timeline_source_broken_missing_module" not in sys.modules
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_parsing_works_in_a_forked_worker() -> None:
+    """Like a gunicorn worker forked after the master parsed: the pool's threads are gone."""
+    parse_with_budget(Faulty("ok"), RawDocument(text=TEXT), seconds=1)  # pool now has a worker
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            parse_with_budget(Faulty("ok"), RawDocument(text=TEXT), seconds=2)
+        except BaseException:
+            os._exit(1)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

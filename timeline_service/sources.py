@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -222,7 +223,15 @@ class _ParsePool:
         worker.jobs.put(None)
 
 
+    def forget_workers(self) -> None:
+        """Drop the idle workers: after ``fork`` they are gone, only their records remain."""
+        self._idle = []
+        self._lock = threading.Lock()
+
+
 _pool = _ParsePool()
+# A forked server worker (gunicorn) inherits the pool's records but not its threads.
+os.register_at_fork(after_in_child=_pool.forget_workers)
 
 
 def parse_with_budget(source: Source, raw: RawDocument, *, seconds: float = 5.0) -> Article:
