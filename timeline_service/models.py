@@ -117,7 +117,12 @@ class Event(Base):
     """
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_start_at_end_at", "start_at", "end_at"),)
+    __table_args__ = (
+        Index("ix_events_start_at_end_at", "start_at", "end_at"),
+        # the timeline's order, and its date window answered per granularity
+        Index("ix_events_start_at_key", "start_at", "key"),
+        Index("ix_events_granularity_start_at_key", "granularity", "start_at", "key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
@@ -126,6 +131,8 @@ class Event(Base):
     start_at: Mapped[datetime]
     end_at: Mapped[datetime]
     agreement: Mapped[str] = mapped_column(String(16), default="single")
+    #: ids of the mentions whose date claims conflict with the event's date
+    dissent: Mapped[list[Any]] = mapped_column(default=list)
     title: Mapped[str] = mapped_column(Text)
     type: Mapped[str] = mapped_column(String(32), index=True)
     actors: Mapped[list[Any]] = mapped_column(default=list)
@@ -141,11 +148,12 @@ class EventActor(Base):
     """One actor of an event, for indexed filtering by canonical name."""
 
     __tablename__ = "event_actors"
+    __table_args__ = (Index("ix_event_actors_actor_event_id", "actor", "event_id"),)
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
     )
-    actor: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
+    actor: Mapped[str] = mapped_column(String(200), primary_key=True)
 
 
 class Mention(Base):
@@ -183,6 +191,10 @@ class Mention(Base):
     actors: Mapped[list[Any]] = mapped_column(default=list)
     attribution: Mapped[str | None] = mapped_column(String(200))
     modality: Mapped[str] = mapped_column(String(16), default="reported")
+    #: where the date came from: expression | publication | inherited
+    basis: Mapped[str] = mapped_column(String(16), default="expression")
+    #: the content signature merging compares (concepts and word stems)
+    terms: Mapped[list[Any]] = mapped_column(default=list)
 
     document: Mapped[Document] = relationship(back_populates="mentions")
     event: Mapped[Event | None] = relationship(back_populates="mentions")

@@ -1,0 +1,341 @@
+"""Actors: who an article names, as canonical names, resolved within the document.
+
+The table of names, aliases, transliterations and offices is data
+(``data/actors.yaml``), extended by files named in ``TIMELINE_ACTORS_FILES`` and by the
+``actor_aliases`` plugin hook. The code only knows the grammar of English news names:
+
+- a name or alias ("Alexander Lukashenko", "Lukashenka", "Kiev", "the Kremlin");
+- a title of office ("the Belarusian president", "Russia's leader", "the Presidents of
+  Belarus and Russia"), resolved to a person already named in the document who held that
+  office on the article's date, else to the table's holder of the office on that date;
+- a demonym ("Belarusian territory"), which names the country.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_FILE = Path(__file__).with_name("data") / "actors.yaml"
+ENV_FILES = "TIMELINE_ACTORS_FILES"
+
+_WORD_BEFORE = r"(?<![\w’'-])"
+_WORD_AFTER = r"(?![\w-])"
+
+
+@dataclass(frozen=True)
+class Role:
+    """An office held between two dates (``end`` None: still held)."""
+
+    role: str
+    country: str
+    start: date | None = None
+    end: date | None = None
+
+    def held_on(self, day: date | None) -> bool:
+        if day is None:
+            return True
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A canonical actor: a person, organization, place, group or country."""
+
+    name: str
+    kind: str = "person"
+    stands_for: str | None = None
+    roles: tuple[Role, ...] = ()
+
+
+@dataclass(frozen=True)
+class Country:
+    name: str
+    demonyms: tuple[str, ...] = ()
+    capital: str | None = None
+    leader: str = "head_of_state"
+
+
+@dataclass(frozen=True)
+class ActorHit:
+    """One reference to an actor in a text: span, words, and the canonical name (if known).
+
+    ``how`` is ``name``, ``role`` or ``demonym``; ``actor`` is None for an office whose
+    holder could not be resolved (then ``country`` still says whose office it is).
+    """
+
+    start: int
+    end: int
+    text: str
+    actor: str | None
+    how: str
+    country: str | None = None
+
+
+def _date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _apostrophes(alias: str) -> set[str]:
+    """Both apostrophes, and "the X" capitalised at a sentence start."""
+    forms = {alias, alias.replace("'", "’"), alias.replace("’", "'")}
+    forms |= {"The" + f[3:] for f in forms if f.startswith("the ")}
+    return forms
+
+
+@dataclass
+class ActorTable:
+    """The alias table and the office holders; builds its matchers lazily."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    countries: dict[str, Country] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    _compiled: tuple[re.Pattern[str], ...] | None = field(default=None, repr=False)
+
+    # ---------------------------------------------------------------- building
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> ActorTable:
+        table = cls()
+        table.add_data(data)
+        return table
+
+    def add_data(self, data: Mapping[str, Any]) -> None:
+        """Merge a table in the ``actors.yaml`` format (later entries add aliases/roles)."""
+        self.titles.update({str(k).lower(): str(v) for k, v in (data.get("titles") or {}).items()})
+        for entry in data.get("countries") or ():
+            country = Country(
+                name=entry["name"],
+                demonyms=tuple(entry.get("demonyms") or ()),
+                capital=entry.get("capital"),
+                leader=entry.get("leader") or "head_of_state",
+            )
+            self.countries[country.name] = country
+            self.add_actor(Actor(country.name, kind="country"), entry.get("aliases") or ())
+        for entry in data.get("actors") or ():
+            roles = tuple(
+                Role(r["role"], r["country"], _date(r.get("from")), _date(r.get("to")))
+                for r in entry.get("roles") or ()
+            )
+            actor = Actor(
+                entry["name"],
+                kind=entry.get("kind") or "person",
+                stands_for=entry.get("stands_for"),
+                roles=roles,
+            )
+            self.add_actor(actor, entry.get("aliases") or ())
+
+    def add_actor(self, actor: Actor, aliases: Iterable[str] = ()) -> None:
+        known = self.actors.get(actor.name)
+        if known is not None:
+            actor = Actor(
+                actor.name,
+                kind=known.kind if actor.kind == "person" else actor.kind,
+                stands_for=actor.stands_for or known.stands_for,
+                roles=known.roles + tuple(r for r in actor.roles if r not in known.roles),
+            )
+        self.actors[actor.name] = actor
+        for alias in (actor.name, *aliases):
+            for form in _apostrophes(str(alias)):
+                self.aliases[form] = actor.name
+        self._compiled = None
+
+    def add_aliases(self, mapping: Mapping[str, Iterable[str]]) -> None:
+        """Add ``{canonical: [alias, ...]}`` (the ``actor_aliases`` hook's format)."""
+        for name, aliases in mapping.items():
+            kind = self.actors[name].kind if name in self.actors else "person"
+            self.add_actor(Actor(name, kind=kind), aliases)
+
+    # ---------------------------------------------------------------- matching
+
+    def _patterns(self) -> tuple[re.Pattern[str], ...]:
+        if self._compiled is not None:
+            return self._compiled
+        names = _alternation(self.aliases)
+        demonyms = {d: c.name for c in self.countries.values() for d in c.demonyms}
+        self._demonyms = demonyms
+        country_words = dict(demonyms)
+        for alias, name in self.aliases.items():
+            if name in self.countries:
+                country_words[alias] = name
+        self._country_words = country_words
+        titles = _alternation(self.titles)
+        plural = _alternation(t + "s" for t in self.titles)
+        dem = _alternation(demonyms)
+        ctry = _alternation(a for a, n in self.aliases.items() if n in self.countries)
+        det = r"(?:(?:[Tt]he|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+)?"
+        by_demonym = rf"{det}(?P<dem>{dem})\s+(?i:(?P<t1>{titles}))"
+        by_genitive = rf"{det}(?P<gen>{ctry})(?:'s|’s|’|')\s+(?i:(?P<t2>{titles}))"
+        by_of = (
+            rf"{det}(?i:(?P<t3>{plural}|{titles}))\s+of\s+(?:the\s+)?(?P<of1>{ctry})"
+            rf"(?:\s+and\s+(?:the\s+)?(?P<of2>{ctry}))?"
+        )
+        role = rf"{_WORD_BEFORE}(?:{by_demonym}|{by_genitive}|{by_of}){_WORD_AFTER}"
+        self._compiled = (
+            re.compile(role),
+            re.compile(rf"{_WORD_BEFORE}(?:{names}){_WORD_AFTER}"),
+            re.compile(rf"{_WORD_BEFORE}(?:{dem}){_WORD_AFTER}"),
+        )
+        return self._compiled
+
+    def _title_role(self, title: str, country: str) -> str:
+        word = title.lower()
+        if word.endswith("s") and word[:-1] in self.titles:
+            word = word[:-1]
+        role = self.titles.get(word, "head_of_state")
+        if role == "leader":
+            return self.countries[country].leader if country in self.countries else "head_of_state"
+        return role
+
+    def holders(self, role: str, country: str, on: date | None) -> list[str]:
+        """Who held the office on the day (any time, when the day is unknown)."""
+        return [
+            a.name
+            for a in self.actors.values()
+            if any(r.role == role and r.country == country and r.held_on(on) for r in a.roles)
+        ]
+
+    def holds(self, actor: str, role: str, country: str, on: date | None) -> bool:
+        found = self.actors.get(actor)
+        return found is not None and any(
+            r.role == role and r.country == country and r.held_on(on) for r in found.roles
+        )
+
+    def find(self, text: str, *, on: date | None = None) -> list[ActorHit]:
+        """Every actor reference in ``text``, offices resolved within the text, in order."""
+        role_re, name_re, dem_re = self._patterns()
+        taken: list[tuple[int, int]] = []
+        raw: list[tuple[int, int, str, list[tuple[str, str]]]] = []  # offices: (role, country)
+
+        def free(s: int, e: int) -> bool:
+            return all(e <= a or s >= b for a, b in taken)
+
+        for m in name_re.finditer(text):
+            taken.append(m.span())
+            raw.append((m.start(), m.end(), "name", []))
+        for m in role_re.finditer(text):
+            offices = []
+            if m.group("dem"):
+                country = self._demonyms[m.group("dem")]
+                offices.append((self._title_role(m.group("t1"), country), country))
+            elif m.group("gen"):
+                country = self._country_words[m.group("gen")]
+                offices.append((self._title_role(m.group("t2"), country), country))
+            else:
+                for g in ("of1", "of2"):
+                    if m.group(g):
+                        country = self._country_words[m.group(g)]
+                        offices.append((self._title_role(m.group("t3"), country), country))
+            # a role phrase may contain a country name ("President of Belarus"): the role wins
+            taken[:] = [(a, b) for a, b in taken if not (m.start() <= a and b <= m.end())]
+            raw = [r for r in raw if not (m.start() <= r[0] and r[1] <= m.end())]
+            taken.append(m.span())
+            raw.append((m.start(), m.end(), "role", offices))
+        for m in dem_re.finditer(text):
+            if free(*m.span()):
+                raw.append((m.start(), m.end(), "demonym", []))
+        raw.sort()
+
+        named = [(s, self.aliases[text[s:e]]) for s, e, how, _ in raw if how == "name"]
+        hits: list[ActorHit] = []
+        for s, e, how, offices in raw:
+            words = text[s:e]
+            if how == "name":
+                hits.append(ActorHit(s, e, words, self.aliases[words], how))
+            elif how == "demonym":
+                country = self._demonyms[words]
+                hits.append(ActorHit(s, e, words, country, how, country))
+            else:
+                for role, country in offices:
+                    who = self._resolve_office(role, country, s, named, on)
+                    hits.append(ActorHit(s, e, words, who, how, country))
+        return hits
+
+    def _resolve_office(
+        self, role: str, country: str, at: int, named: list[tuple[int, str]], on: date | None
+    ) -> str | None:
+        """Nearest earlier named holder, else any named holder, else the table's holder."""
+        before = [n for pos, n in reversed(named) if pos < at]
+        after = [n for pos, n in named if pos >= at]
+        for name in (*before, *after):
+            if self.holds(name, role, country, on):
+                return name
+        if on is not None:
+            holders = self.holders(role, country, on)
+            if len(holders) == 1:
+                return holders[0]
+        return None
+
+    def canonical(self, hits: Iterable[ActorHit]) -> tuple[str, ...]:
+        """The distinct actors of some hits, in order of first reference.
+
+        An unresolved office counts as its country; a person named by a role phrase does
+        not also add the country.
+        """
+        seen: dict[str, None] = {}
+        for hit in hits:
+            name = hit.actor or hit.country
+            if name:
+                seen.setdefault(name, None)
+        return tuple(seen)
+
+    def expand(self, names: Iterable[str]) -> set[str]:
+        """The names plus what they stand for ("Kremlin" -> also "Russia"), for comparing."""
+        out = set()
+        for name in names:
+            out.add(name)
+            actor = self.actors.get(name)
+            if actor is not None and actor.stands_for:
+                out.add(actor.stands_for)
+        return out
+
+    def kind(self, name: str) -> str:
+        actor = self.actors.get(name)
+        return actor.kind if actor else "person"
+
+
+def load_table(
+    extra_files: Iterable[str | os.PathLike[str]] = (),
+    extra_aliases: Iterable[Mapping[str, Iterable[str]]] = (),
+) -> ActorTable:
+    """The built-in table, plus YAML/JSON files in the same format, plus alias mappings."""
+    table = ActorTable.from_data(yaml.load(DATA_FILE.read_text("utf-8"), Loader=_LOADER))
+    for path in extra_files:
+        table.add_data(yaml.load(Path(path).read_text("utf-8"), Loader=_LOADER) or {})
+    for mapping in extra_aliases:
+        table.add_aliases(mapping)
+    return table
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=1)
+def default_table() -> ActorTable:
+    """The process-wide table: built-in data, ``TIMELINE_ACTORS_FILES``, plugin hooks."""
+    files = [p for p in os.environ.get(ENV_FILES, "").split(os.pathsep) if p]
+    mappings: list[Mapping[str, Iterable[str]]] = []
+    try:
+        from .plugins import get_plugin_manager
+
+        mappings = [m for m in get_plugin_manager().hook.actor_aliases() if m]
+    except Exception:  # a broken plugin must not take extraction down
+        mappings = []
+    return load_table(files, mappings)
