@@ -7,11 +7,27 @@ from datetime import date, datetime, time
 from .grammar import find_candidates
 from .intervals import interval_for
 from .resolve import Context, resolve
-from .tense import clause_tense
+from .tense import TenseReader
 from .types import TemporalExpression
 from .zones import get_zone
 
 RESOLVER_VERSION = "2026.11.1"
+
+# Only these readings depend on the clause's tense; the rest skip the look-up.
+TENSE_KINDS = frozenset(
+    {
+        "calendar",
+        "month",
+        "season",
+        "quarter",
+        "quarter_rel",
+        "weekday",
+        "relday",
+        "clock",
+        "relunit",
+        "numeric",
+    }
+)
 
 
 def _context(published_at: datetime | date | None, timezone: str | None, language: str) -> Context:
@@ -42,8 +58,9 @@ def find_temporal_expressions(
         return []
     ctx = _context(published_at, timezone, language)
     out: list[TemporalExpression] = []
+    tenses = TenseReader(text)
     for cand in find_candidates(text):
-        tense = clause_tense(text, cand.start, cand.end)
+        tense = tenses.tense(cand.start, cand.end) if cand.kind in TENSE_KINDS else None
         reading = resolve(cand, text, tense, ctx)
         interval = None
         if reading.type in ("DATE", "TIME"):

@@ -42,7 +42,17 @@ _FULL_DAYS = [d for d in WEEKDAYS if d.endswith("day")]
 _ABBR_DAYS = [d for d in WEEKDAYS if not d.endswith("day")]
 WEEKDAY = rf"(?:{_cased(_FULL_DAYS)}(?![\w-])|{_cased(_ABBR_DAYS)}\.(?=,))"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:.,]\d|%|\w)"
-YEAR = r"(?<![\d,.$£€#-])(?:1[0-9]|20)\d\d(?![\d%]|,\d|\.\d|-\w)"
+YEAR_DIGITS = r"(?<![\d,.$£€#])(?:1[0-9]|20)\d\d(?![\d%]|,\d|\.\d|-\w)"
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_ONES = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+# Broadcast transcripts spell years out: "nineteen ninety-six", "the year two thousand".
+SPOKEN_YEAR = (
+    rf"(?:(?:eighteen|nineteen)[\s-]+(?:{_TENS}(?:[\s-]{_ONES})?|ten|eleven|twelve|thirteen|"
+    rf"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|oh[\s-]{_ONES}|hundred)"
+    rf"|two\s+thousand(?:(?:\s+and)?[\s-]+(?:{_ONES}|ten|eleven|twelve|{_TENS}(?:[\s-]{_ONES})?))?)"
+    r"(?![\w-])"
+)
+YEAR = rf"(?:{YEAR_DIGITS}|{SPOKEN_YEAR})"
 ORD_DAY = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
     r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
@@ -124,7 +134,7 @@ _RULES: list[tuple[str, str]] = [
     ),
     (
         "year",
-        rf"{_PRE}(?:(?P<fiscal>fiscal|calendar|FY|the\s+year|the\s+fiscal\s+year)\s*)?"
+        rf"{_PRE}(?:(?P<fiscal>fiscal|calendar|FY|the\s+year|the\s+fiscal\s+year|year)\s*)?"
         rf"(?P<year>{YEAR})(?:\s+(?P<yafter>and\s+beyond|or\s+later|or\s+earlier))?",
     ),
     (
@@ -173,14 +183,15 @@ _RULES: list[tuple[str, str]] = [
     (
         "relday",
         r"(?:(?:the\s+)?(?P<hours>early|small|wee)\s+hours\s+of\s+|(?P<pre>early|late|earlier|later)"
-        r"\s+)?(?P<rd>yesterday|today|tomorrow|tonight|overnight)"
-        r"(?:\s+(?P<pod>morning|afternoon|evening|night))?(?![\w'])",
+        r"\s+|(?P<midpod>mid[\s-]?(?:morning|afternoon|day))\s+)?"
+        r"(?P<rd>yesterday|today|tomorrow|tonight|overnight)"
+        r"(?:\s+(?P<pod>morning|afternoon|evening|night))?(?!\w)",
     ),
     (
         "relday",  # this morning / last night / early this morning / the early hours
         r"(?:(?P<pre>early|late|earlier|later)\s+)?(?P<rd>this|last|tomorrow|yesterday)\s+"
         r"(?P<pod>morning|afternoon|evening|night)|(?:the\s+)?(?P<hours>early|small|wee)\s+hours"
-        r"(?:\s+of\s+(?:the\s+)?(?:morning|night))?",
+        r"(?:\s+of\s+(?:the\s+)?(?:morning|night))?|(?P<midpod>mid[\s-]?(?:morning|afternoon))",
     ),
     (
         "clock",
@@ -209,21 +220,22 @@ _RULES: list[tuple[str, str]] = [
         r"(?:(?P<det>the|these|those|its|their)\s+)?(?:(?P<drel>past|last|next|first|coming|previous|"
         r"final|following|remaining|latest|recent|further|additional|other|initial)\s+)?"
         rf"(?P<num>{NUM})(?:[\s-]+(?:more|additional|full|straight|consecutive|trading|business|"
-        rf"calendar|long|-)(?=[\s-]))?[\s-]+(?P<unit>{UNIT})(?![\w-]|-(?:old|long)\b)"
-        r"(?:(?P<orso>\s+or\s+so))?(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|"
-        r"old|long|running|in\s+a\s+row))?",
+        rf"calendar|long|-)(?=[\s-]))?[\s-]+(?P<unit>{UNIT})(?:-(?P<old>old|long))?(?![\w-])"
+        r"(?:(?P<orso>\s+or\s+so))?(?:\s+(?P<dir>ago|earlier|from\s+now|hence|running|"
+        r"in\s+a\s+row))?",
     ),
     (
         "duration",  # the first days / for years / after months
         r"(?:(?P<prep>for|within|over|after|in|of|take|took|takes|lasted|last)\s+)(?P<det>the\s+)?"
         r"(?:(?P<drel>first|last|past|next|coming|recent|early|final|following)\s+)?"
         r"(?P<unit>seconds|minutes|hours|days|weeks|months|years|decades|centuries)"
-        r"(?![\w-])(?:\s+(?P<dir>ago|earlier|later|before|after))?",
+        r"(?![\w-])(?:\s+(?P<dir>ago|earlier))?",
     ),
     (
         "duration",
         r"(?P<det>the\s+)?(?P<drel>first|past|next|coming|recent|final|following)\s+"
-        r"(?P<unit>seconds|minutes|hours|days|weeks|months|years|decades|centuries)(?![\w-])",
+        r"(?P<unit>seconds|minutes|hours|days|weeks|months|quarters|years|decades|centuries)"
+        r"(?![\w-])",
     ),
     (
         "duration",  # just days earlier / months ago
@@ -231,7 +243,7 @@ _RULES: list[tuple[str, str]] = [
     ),
     (
         "set",  # every month / each Thursday / daily / twice a year / $5 a year
-        r"(?P<q>every|each|per)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?"
+        r"(?P<q>every|each)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?"
         rf"(?P<unit>{UNIT}|(?P<wd>{WEEKDAY})|(?P<month>{MONTH})|{SEASON}|morning|afternoon|evening|night)"
         r"(?![\w-])",
     ),
@@ -254,12 +266,13 @@ _RULES: list[tuple[str, str]] = [
     (
         "ref",
         r"(?P<ref>right\s+now|just\s+now|now|currently|nowadays|presently|these\s+days|"
-        r"at\s+present|the\s+present(?:\s+day)?|recently|more\s+recently|previously|formerly|"
+        r"at\s+present|the\s+present(?:\s+day)?|recently|more\s+recently|formerly|"
         r"the\s+past|the\s+(?:near\s+|distant\s+|immediate\s+|foreseeable\s+)?future|"
         r"the\s+(?:near|short|long)\s+term|soon|as\s+soon\s+as\s+possible|a\s+later\s+date|"
-        r"recent\s+(?:days|weeks|months|years|decades)|coming\s+(?:days|weeks|months|years)|"
+        r"recent\s+(?:days|weeks|months|quarters|years|decades)|"
+        r"coming\s+(?:days|weeks|months|quarters|years)|"
         r"the\s+(?:days|weeks|months|years)\s+ahead|this\s+(?:crucial\s+)?moment|"
-        r"the\s+time\s+being|one\s+day|some\s+day|someday)(?![\w-])",
+        r"the\s+time\s+being|someday)(?![\w-])",
     ),
 ]
 
@@ -292,80 +305,47 @@ _UNIT_WORDS = {
     "millennia",
 }
 _POD_WORDS = {"morning", "afternoon", "evening", "night", "overnight", "tonight"}
+
+
+def _words(spaced: str) -> set[str]:
+    return set(spaced.split())
+
+
 _TRIGGERS: dict[str, set[str]] = {
     "month": set(MONTHS),
     "weekday": set(WEEKDAYS),
-    "year": {"#4"},
-    "digits": {"#1", "#2", "#3", "#4"},
-    "decade": {"#2", "#4", *DECADE_WORDS},
+    "year": {"#4", "nineteen", "eighteen", "thousand"},
+    "decade": {"#decade", *DECADE_WORDS},
     "century": {"century"},
     "season": set(SEASONS),
     "quarter": {"quarter", "half", "q"},
-    "relday": {"yesterday", "today", "tomorrow", "tonight", "overnight", "hours", *_POD_WORDS},
-    "clock": {"#1", "#2", "#4", "noon", "midnight", "midday", "o", *_POD_WORDS},
-    "relunit": {"week", "weekend", "month", "year", "decade", "century", "end"},
+    "relday": _words("yesterday today tomorrow tonight overnight hours midday mid") | _POD_WORDS,
+    "clock": _words(
+        "#clock am pm a.m p.m noon midnight midday clock gmt utc est edt msk morning night "
+        "afternoon evening"
+    ),
+    "relunit": _words("week weekend month year decade century end"),
     "duration": _UNIT_WORDS,
-    "set": {
-        "every",
-        "each",
-        "per",
-        "daily",
-        "weekly",
-        "monthly",
-        "annually",
-        "yearly",
-        "hourly",
-        "nightly",
-        "quarterly",
-        "biweekly",
-        "semiannually",
-        "bimonthly",
-        "mondays",
-        "tuesdays",
-        "wednesdays",
-        "thursdays",
-        "fridays",
-        "saturdays",
-        "sundays",
-        *_UNIT_WORDS,
-    },
-    "ref": {
-        "now",
-        "currently",
-        "nowadays",
-        "presently",
-        "days",
-        "present",
-        "recently",
-        "previously",
-        "formerly",
-        "past",
-        "future",
-        "term",
-        "soon",
-        "possible",
-        "date",
-        "recent",
-        "coming",
-        "ahead",
-        "moment",
-        "being",
-        "day",
-        "someday",
-        "weeks",
-        "months",
-        "years",
-        "decades",
-    },
+    "set": _words(
+        "every each daily weekly monthly annually yearly hourly nightly quarterly biweekly "
+        "semiannually bimonthly mondays tuesdays wednesdays thursdays fridays saturdays sundays "
+        "mornings afternoons evenings nights"
+    ),
+    "set_a": _words("second minute hour day week month year quarter"),
+    "ref": _words(
+        "quarters now currently nowadays presently days present recently formerly past future "
+        "term soon possible date recent coming ahead moment being someday weeks months years "
+        "decades"
+    ),
 }
 _RULE_TRIGGER = {
     "calendar": "month", "iso": "year", "numeric": "year", "month_year": "month", "month": "month",
     "year": "year", "decade": "decade", "century": "century", "season": "season",
     "quarter": "quarter", "quarter_rel": "quarter", "weekday": "weekday",
     "relday": "relday", "clock": "clock", "relunit": "relunit", "duration": "duration",
-    "set": "set", "set_a": "set", "ref": "ref",
+    "set": "set", "set_a": "set_a", "ref": "ref",
 }  # fmt: skip
-_BEFORE, _AFTER = 60, 70
+_BEFORE, _AFTER = 40, 50
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (kind, re.compile(r"(?<![\w'’-])(?:" + rx + ")", re.IGNORECASE)) for kind, rx in _RULES
@@ -399,19 +379,30 @@ def _trie(words: list[str]) -> str:
     return emit(tree)
 
 
+# Matched against the lower-cased text: case-insensitive matching is twice as slow.
 _TRIGGER_WORDS = re.compile(
-    r"\d+|\b(?:" + _trie([w for w in _CLASSES_OF if not w.startswith("#")]) + r")\b",
-    re.IGNORECASE,
+    r"\d{1,2}[:.]\d\d(?!\d)|\d{2,4}'?s\b|'\d0s\b|\d+|\b(?:"
+    + _trie([w for w in _CLASSES_OF if not w.startswith("#")])
+    + r")\b"
 )
+
+
+def _token_key(tok: str) -> str:
+    if not tok[0].isdigit() and tok[0] != "'":
+        return tok
+    if tok.endswith("s"):
+        return "#decade"
+    if ":" in tok or "." in tok:
+        return "#clock"
+    return "#4" if len(tok) == 4 else "#clock"
 
 
 def _windows(text: str) -> dict[str, list[tuple[int, int]]]:
     """Per trigger class, merged text windows around the words that trigger it."""
     hits: dict[str, list[tuple[int, int]]] = {k: [] for k in _TRIGGERS}
     n = len(text)
-    for m in _TRIGGER_WORDS.finditer(text):
-        tok = m.group()
-        key = f"#{min(len(tok), 4)}" if tok[0].isdigit() else tok.lower()
+    for m in _TRIGGER_WORDS.finditer(text.lower()):
+        key = _token_key(m.group())
         start, end = m.span()
         for cls in _CLASSES_OF.get(key, ()):
             lo, hi = max(0, start - _BEFORE), min(n, end + _AFTER)
@@ -466,6 +457,39 @@ _ABBR_OR_AMBIGUOUS = {
 }
 
 
+_YEAR_CAPITAL_OK = {
+    *(m for m in MONTHS),
+    "in",
+    "since",
+    "by",
+    "until",
+    "from",
+    "before",
+    "after",
+    "during",
+    "of",
+    "the",
+    "and",
+    "through",
+    "fiscal",
+    "fy",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+    "early",
+    "late",
+    "mid",
+    "end",
+    "year",
+}
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:its|their|his|her|our|the|a|an|average|initial|first|regular|this|that)\s+$",
+    re.IGNORECASE,
+)
+
+
 def _accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bool:
     """Context checks that keep look-alikes out."""
     s, e = m.span()
@@ -483,6 +507,16 @@ def _accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bo
     if kind == "year":
         if parts.get("pre") or parts.get("fiscal"):
             return True
+        if not parts["year"][0].isdigit():
+            spoken_cue = re.search(r"\b(?:in|since|until|by|of|from|before|after|year)\s+$", before)
+            return parts["year"].lower().startswith(("nineteen", "eighteen")) or bool(spoken_cue)
+        prev = re.search(r"([A-Z][A-Za-z]*)\s+$", before)
+        if (
+            prev
+            and prev.group(1).lower() not in _YEAR_CAPITAL_OK
+            and not re.search(r"(?:^|[.!?\n]\s*|[\"“]\s*)[A-Z][A-Za-z]*\s+$", before)
+        ):
+            return False  # "Orion 1980", "Windows 2000": a name, not a year
         if re.search(r"(?:\$\s*|No\.\s*|#|\d[\s,]?)$", text[max(0, s - 4) : s]):
             return False
         return not _COUNT_WORDS.match(after) or bool(re.match(r"\s*(?:and|or|to)\b", after))
@@ -497,7 +531,13 @@ def _accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bo
             # A bare "10:30" is a clock time only when introduced as one.
             return bool(re.search(r"\b(?:at|by|from|until|till|to|before|after)\s+$", before))
         return True
+    if kind == "set" and parts.get("adv"):
+        # "its quarterly dividend", "average daily volume": adjectives, not recurrences.
+        return not _DETERMINER_BEFORE.search(before)
     if kind == "relunit":
+        unit_text = parts.get("unit") or parts.get("unit2") or ""
+        if unit_text[:1].isupper() and not re.search(r"(?:^|[.!?\n]\s*)\S*\s*$", before):
+            return False  # "ABC's This Week": a title
         rel = (parts.get("rel") or "").lower()
         unit = (parts.get("unit") or parts.get("unit2") or "").lower()
         if rel in ("the", "a", "that") and unit != "weekend":
@@ -506,15 +546,20 @@ def _accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bo
         return True
     if kind == "ref":
         ref = parts["ref"].lower()
-        if ref in ("one day", "some day"):
-            window = text[max(0, s - 60) : e + 60]
-            return bool(re.search(r"\b(?:will|would|could|may|might)\b", window))
+        if ref == "soon":
+            return not (
+                re.match(r"\s+(?:after|as|afterwards?|enough)\b", after)
+                or re.search(r"\bas\s+$", before)
+            )
+        if ref.endswith("future"):
+            return not re.match(r"\s+of\b", after)
         return True
     if kind == "quarter":
-        return not re.match(r"\s+of\s+(?:the|a|an|its|their|all)\b", after) or bool(
-            parts.get("year")
-        )
+        return not re.match(_OF_DET, after) or bool(parts.get("year"))
     return True
+
+
+_OF_DET = r"\s+of\s+(?:the|a|an|its|their|his|her|our|this|that|these|those|all|every|each|its)\b"
 
 
 def _accept_season(parts: dict[str, str], before: str, after: str) -> bool:
@@ -534,8 +579,12 @@ def _accept_season(parts: dict[str, str], before: str, after: str) -> bool:
 def _accept_duration(parts: dict[str, str], before: str, after: str) -> bool:
     num = (parts.get("num") or "").lower()
     unit = (parts.get("unit") or "").lower()
-    if unit.startswith("quarter") and re.match(r"\s+of\b", after):
+    if unit.startswith("quarter") and re.match(_OF_DET, after):
         return False
+    if re.match(r"\s+old\b", after) and unit.startswith("year"):
+        return False  # ages: "Mr. Schwarz, 52 years old"
+    if re.fullmatch(r"1[0-9]\d\d|20\d\d", num):
+        return False  # "the 1988 quarter"
     if num in ("a", "an", "some", "many", "one"):
         if unit.startswith("second"):
             return False
@@ -550,6 +599,8 @@ def _accept_duration(parts: dict[str, str], before: str, after: str) -> bool:
     if num.replace(".", "").isdigit() and re.search(r"[$£€#]\s*$|[\d,.]$", before):
         return False
     if parts.get("prep") and not parts.get("drel") and not parts.get("dir"):
+        if parts["prep"].lower() == "in" and re.match(r"\s*[.,;:!?)\"”]", after):
+            return True  # "the first time in years."
         return parts["prep"].lower() in ("for", "within", "over", "after", "took", "lasted")
     return True
 

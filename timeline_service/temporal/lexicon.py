@@ -95,3 +95,22 @@ def number_value(words: str) -> int | None:
         else:
             total += SMALL_NUMBERS[part]
     return total or None
+
+
+def year_value(words: str) -> int | None:
+    """Read "1990", "nineteen ninety-six", "nineteen oh five" or "two thousand and two"."""
+    w = " ".join(words.lower().replace("-", " ").split())
+    if w.isdigit():
+        return int(w)
+    parts = w.split()
+    if parts[:2] == ["two", "thousand"]:
+        rest = [p for p in parts[2:] if p != "and"]
+        return 2000 + (number_value(" ".join(rest)) or 0 if rest else 0)
+    head = SMALL_NUMBERS.get(parts[0])
+    if head is None or len(parts) < 2:
+        return None
+    rest = [p for p in parts[1:] if p != "oh"]
+    if rest == ["hundred"]:
+        return head * 100
+    tail = number_value(" ".join(rest))
+    return None if tail is None else head * 100 + tail

@@ -35,6 +35,7 @@ from .lexicon import (
     VAGUE_NUMBERS,
     WEEKDAYS,
     number_value,
+    year_value,
 )
 from .zones import offset_string, zone_from_text
 
@@ -110,6 +111,13 @@ def _day_num(word: str) -> int:
     return int(re.match(r"\d+", word).group())  # type: ignore[union-attr]
 
 
+def _year_num(text: str) -> int:
+    value = year_value(text)
+    if value is None:
+        raise ValueError(f"not a year: {text!r}")
+    return value
+
+
 def _ymd(d: date) -> str:
     return d.isoformat()
 
@@ -130,7 +138,7 @@ def _calendar(c: Candidate, text: str, tense: str | None, ctx: Context) -> Readi
         span_days = int(p["day2"]) - day + 1
     if p.get("year"):
         try:
-            d = date(int(p["year"]), month, day)
+            d = date(_year_num(p["year"]), month, day)
         except ValueError:
             return Reading("DATE", None, "day")
         return Reading("DATE", _ymd(d), "day", span_days=span_days)
@@ -139,7 +147,7 @@ def _calendar(c: Candidate, text: str, tense: str | None, ctx: Context) -> Readi
     year = None
     if p.get("wd"):
         year = _year_for_weekday(ctx.anchor, month, day, WEEKDAYS[p["wd"].lower().rstrip(".")])
-    direction = _direction(tense)
+    direction = _deadline_direction(text, c.start, tense)
     if year is None and direction is not None:
         # The year dateparser picks from RELATIVE_BASE and the tense preference.
         parsed = parse_calendar(f"{_MONTH_NAMES[month - 1]} {day}", ctx.language, ctx.anchor, tense)
@@ -157,6 +165,23 @@ def _calendar(c: Candidate, text: str, tense: str | None, ctx: Context) -> Readi
     if year is None:
         return Reading("DATE", None, "day", anchored=True)
     return Reading("DATE", _ymd(date(year, month, day)), "day", anchored=True, span_days=span_days)
+
+
+# "extended to Nov. 20", "payable Dec. 7", "effective Feb. 1": the event's tense
+# says nothing about the date, so the nearest one is taken.
+_DEADLINE = re.compile(
+    r"\b(?:to|until|till|through|by|effective|payable|due|expires?|record|before|from|as\s+of)"
+    r"\s+$",
+    re.IGNORECASE,
+)
+
+
+def _deadline_direction(text: str, start: int, tense: str | None) -> str | None:
+    """Tense direction, except that a past event with a deadline date ("was
+    extended to Nov. 20") says nothing about which side of the anchor it is."""
+    if tense == "past" and _DEADLINE.search(text[max(0, start - 20) : start]):
+        return None
+    return _direction(tense)
 
 
 _MONTH_NAMES = [
@@ -200,11 +225,11 @@ def _iso(c: Candidate, ctx: Context) -> Reading:
 
 def _month_year(c: Candidate) -> Reading:
     p = c.parts
-    value = f"{int(p['year']):04d}-{_month_num(p['month']):02d}"
+    value = f"{_year_num(p['year']):04d}-{_month_num(p['month']):02d}"
     return Reading("DATE", value, "month", _pre_mod(p.get("pre")))
 
 
-def _month(c: Candidate, tense: str | None, ctx: Context) -> Reading:
+def _month(c: Candidate, text: str, tense: str | None, ctx: Context) -> Reading:
     p = c.parts
     month = _month_num(p["month"])
     mod = _pre_mod(p.get("pre"))
@@ -215,7 +240,11 @@ def _month(c: Candidate, tense: str | None, ctx: Context) -> Reading:
     if relyear:
         year = ctx.anchor.year + {"last": -1, "this": 0, "next": 1}[relyear]
     elif rel in ("last", "this past", "the previous"):
+        # "last February" said in February or March is a year back: the month just
+        # gone would be "last month".
         year = year_for_month(ctx.anchor, month, "past", strict=True)
+        if (ctx.anchor.year * 12 + ctx.anchor.month) - (year * 12 + month) < 2:
+            year -= 1
     elif rel in ("next", "this coming", "the following"):
         year = year_for_month(ctx.anchor, month, "future", strict=True)
     elif rel == "this":
@@ -223,7 +252,7 @@ def _month(c: Candidate, tense: str | None, ctx: Context) -> Reading:
     elif rel == "that" and ctx.ref_day is not None:
         year = ctx.ref_day.year
     else:
-        year = year_for_month(ctx.anchor, month, _direction(tense))
+        year = year_for_month(ctx.anchor, month, _deadline_direction(text, c.start, tense))
     return Reading("DATE", f"{year:04d}-{month:02d}", "month", mod, anchored=True)
 
 
@@ -234,10 +263,11 @@ def _year(c: Candidate) -> Reading:
     if after:
         mod = "ON_OR_AFTER" if after != "or earlier" else "ON_OR_BEFORE"
     pre = _norm(p.get("pre", ""))
+    year = _year_num(p["year"])
     if "half" in pre:
         half = 1 if "first" in pre else 2
-        return Reading("DATE", f"{p['year']}-H{half}", "half_year")
-    return Reading("DATE", p["year"], "year", mod)
+        return Reading("DATE", f"{year}-H{half}", "half_year")
+    return Reading("DATE", f"{year:04d}", "year", mod)
 
 
 def _decade(c: Candidate, ctx: Context) -> Reading:
@@ -270,7 +300,7 @@ def _season(c: Candidate, tense: str | None, ctx: Context) -> Reading:
     code = SEASONS[p["season"].lower()]
     mod = _pre_mod(p.get("pre")) or _pre_mod(p.get("pre2"))
     if p.get("year"):
-        return Reading("DATE", f"{p['year']}-{code}", "season", mod)
+        return Reading("DATE", f"{_year_num(p['year'])}-{code}", "season", mod)
     if ctx.anchor is None:
         return Reading("DATE", None, "season", mod, anchored=True)
     rel = _norm(p.get("rel", ""))
@@ -297,7 +327,7 @@ def _quarter(c: Candidate, tense: str | None, ctx: Context) -> Reading:
     year_text = p.get("year") or p.get("qyear")
     det = _norm(p.get("det", ""))
     if year_text:
-        return Reading("DATE", f"{year_text}-{letter}{n}", gran)
+        return Reading("DATE", f"{_year_num(year_text)}-{letter}{n}", gran)
     if ctx.anchor is None:
         return Reading("DATE", None, gran, anchored=True)
     year = ctx.anchor.year
@@ -375,7 +405,9 @@ def _weekday(c: Candidate, tense: str | None, ctx: Context) -> Reading:
         kind = "TIME" if (pod or hours) else "DATE"
         return Reading(kind, None, "part_of_day" if kind == "TIME" else "day", mod, anchored=True)
     wd = WEEKDAYS[p["wd"].lower().rstrip(".")]
-    direction, strict = _WEEKDAY_REL.get(wrel, (_direction(tense), False))
+    # News reports what happened: a weekday with no future cue is the last one.
+    default = "future" if tense == "future" else "past"
+    direction, strict = _WEEKDAY_REL.get(wrel, (default, False))
     day = weekday_near(ctx.anchor, wd, direction, strict)
     return _day_reading(day, pod, mod, hours)
 
@@ -401,9 +433,15 @@ def _relday(c: Candidate, tense: str | None, ctx: Context) -> Reading:
         pod = "NI"
     hours = bool(p.get("hours"))
     mod = PRE_MOD.get((p.get("pre") or "").lower())
+    if p.get("midpod"):
+        pod = "AF" if "after" in p["midpod"].lower() else ("MI" if "day" in p["midpod"] else "MO")
+        mod = "MID"
     if ctx.anchor is None:
         kind = "TIME" if (pod or hours) else "DATE"
         return Reading(kind, None, "part_of_day" if kind == "TIME" else "day", mod, anchored=True)
+    if not rd:  # "by mid-afternoon": the day under discussion
+        day = ctx.ref_day or ctx.anchor
+        return _day_reading(day, pod, mod, hours)
     offset = _RELDAY_OFFSET.get(rd, 0)
     if rd == "overnight" and tense == "past":
         offset = -1
@@ -547,6 +585,10 @@ def _relunit(c: Candidate, tense: str | None, ctx: Context) -> Reading:
     rel = _norm(p.get("rel") or p.get("rel2") or "")
     unit = _norm(p.get("unit") or p.get("unit2") or "")
     mod = _pre_mod(p.get("pre"))
+    if p.get("unit3"):  # "year-earlier profit", "the year-ago quarter"
+        rel, unit = "last", "year"
+    if p.get("yearsend"):
+        rel, unit, mod = "year end", "year", "END"
     if unit in ("fiscal year", "calendar year"):
         unit = "year"
     if rel == "year" and unit == "end":
@@ -688,6 +730,9 @@ def _set(c: Candidate) -> Reading:
         return Reading("SET", _SET_ADVERBS[p["adv"].lower()], None)
     if p.get("wds"):
         return Reading("SET", f"XXXX-WXX-{WEEKDAYS[p['wds'].lower()[:-1]] + 1}", None)
+    if p.get("pods"):
+        n = WEEKDAYS[p["wd"].lower().rstrip(".")] + 1
+        return Reading("SET", f"XXXX-WXX-{n}T{PARTS_OF_DAY[p['pods'].lower()[:-1]]}", None)
     if p.get("wd"):
         return Reading("SET", f"XXXX-WXX-{WEEKDAYS[p['wd'].lower().rstrip('.')] + 1}", None)
     if p.get("month"):
@@ -725,7 +770,7 @@ def resolve(c: Candidate, text: str, tense: str | None, ctx: Context) -> Reading
     if kind == "month_year":
         return _month_year(c)
     if kind == "month":
-        return _month(c, tense, ctx)
+        return _month(c, text, tense, ctx)
     if kind == "year":
         return _year(c)
     if kind == "decade":

@@ -1,33 +1,68 @@
 """Tense of the clause around an expression: it decides which way a bare
-weekday or a year-less date points ("said Thursday" vs "will meet on Friday")."""
+weekday or a year-less date points ("said Thursday" vs "will meet on Friday").
+
+A light verb-group reading, not a parser: auxiliaries head their group ("will
+be paid" is future, "had been due" past, "is to resume" future), reporting
+verbs count only right beside the expression ("said Thursday"), and the
+nearest group before the expression wins over one after it.
+"""
 
 from __future__ import annotations
 
 import re
 
-_FUTURE = {
-    "will", "'ll", "shall", "won't", "wo", "would", "going", "expected", "plans", "plan",
-    "planned", "scheduled", "due", "upcoming", "next", "intends", "aims", "hopes", "set",
-    "until", "tomorrow", "forthcoming", "coming", "be", "could", "might", "should",
+_MODAL = {
+    "will", "'ll", "shall", "won't", "wo", "would", "could", "might", "may", "should",
+    "must", "can", "cannot", "can't", "wouldn't", "couldn't", "shouldn't",
 }  # fmt: skip
-_PAST = {
-    "was", "were", "had", "did", "said", "told", "made", "came", "went", "took", "gave",
-    "met", "began", "left", "saw", "sent", "held", "spoke", "wrote", "won", "lost", "rose",
-    "fell", "paid", "sold", "bought", "brought", "thought", "knew", "found", "became",
-    "got", "ran", "led", "struck", "ago", "last", "yesterday", "has", "have", "been",
-    "earlier", "previously", "since", "drew", "fought", "flew", "shot", "broke", "chose",
-    "stood", "felt", "kept", "meant", "grew", "threw", "wore", "hid", "fled", "sought",
+_AUX_PAST = {
+    "was", "were", "had", "did", "has", "have", "hasn't", "haven't", "hadn't", "didn't",
+    "wasn't", "weren't", "'ve", "'d",
 }  # fmt: skip
-_PRESENT = {"is", "are", "am", "says", "does", "do", "now", "currently", "today"}
+_AUX_PRESENT = {"is", "are", "am", "do", "does", "isn't", "aren't", "doesn't", "don't", "'s", "'re"}
+_BE = {"be", "been", "being", "have", "get", "got"}
+_ADVERBS = {
+    "not", "n't", "also", "still", "already", "just", "never", "then", "now", "soon",
+    "again", "previously", "reportedly", "probably", "likely", "only", "finally", "first",
+    "recently", "once", "allegedly", "expected", "scheduled", "due", "set", "going", "able",
+    "unlikely", "about",
+}  # fmt: skip
+_IRREGULAR_PAST = {
+    "said", "told", "made", "came", "went", "took", "gave", "met", "began", "left", "saw",
+    "sent", "held", "spoke", "wrote", "won", "lost", "rose", "fell", "paid", "sold", "bought",
+    "brought", "thought", "knew", "found", "became", "ran", "led", "struck", "drew",
+    "fought", "flew", "shot", "broke", "chose", "stood", "felt", "kept", "meant", "grew",
+    "threw", "wore", "hid", "fled", "sought", "ago", "spent", "built", "heard",
+    "taught", "caught", "slid", "sank", "swore", "forgot", "arose", "withdrew", "overtook",
+}  # fmt: skip
+_PRESENT_VERBS = {"says", "tells", "thinks", "expects", "plans", "hopes", "intends", "aims"}
+_REPORTING = {
+    "said", "says", "told", "tells", "announced", "reported", "added", "stated", "noted",
+    "claimed", "confirmed", "disclosed", "declared", "explained", "insisted", "argued",
+    "wrote", "warned", "emphasized", "stressed",
+}  # fmt: skip
 _NOT_PAST_ED = {
     "need", "speed", "feed", "seed", "indeed", "red", "bed", "hundred", "deed", "shed",
     "steed", "creed", "weed", "embed", "proceed", "exceed", "succeed", "breed", "bleed",
-    "united", "limited", "based", "detailed", "advanced", "armed", "related", "so-called",
-    "called", "alleged", "supposed", "concerned", "interested", "expected", "scheduled",
-    "planned", "proposed", "combined", "balanced", "skilled", "fixed", "mixed",
+    "united", "limited", "based", "detailed", "advanced", "armed", "related", "called",
+    "alleged", "supposed", "concerned", "interested", "combined", "balanced", "skilled",
+    "fixed", "mixed", "naked", "wicked", "sacred", "kindred", "rugged", "biased",
+    "unprecedented", "unbiased", "unaffected", "coordinated", "orchestrated", "controlled",
+}  # fmt: skip
+_PLANNED = {
+    "to", "going", "about", "scheduled", "expected", "due", "set", "slated", "poised",
+    "likely", "planning", "preparing",
+}  # fmt: skip
+_INTENT = {
+    "expect", "expects", "expected", "plan", "plans", "planned", "planning", "agree",
+    "agrees", "agreed", "intend", "intends", "intended", "aim", "aims", "hope", "hopes",
+    "want", "wants", "going", "due", "scheduled", "set", "likely", "unlikely", "able",
+    "ready", "seek", "seeks", "sought", "promise", "promised", "promises", "vowed", "pledged",
+    "decided", "offered", "threatened", "slated", "poised", "prepared", "preparing",
 }  # fmt: skip
 
-_WORD = re.compile(r"[A-Za-z']+")
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'(?:ll|ve|d|s|re)\b|n't|[^\sA-Za-z]+")
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these"}
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\n")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Sen|Rep|Gov|Lt|Sgt|Jr|Sr|Inc|Corp|Co|Ltd|Prof|Rev|"
@@ -49,35 +84,96 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _cue(word: str) -> str | None:
+def _word_role(
+    word: str, nxt: str | None, prev: str | None = None, prev2: str | None = None
+) -> str | None:
+    """What a word contributes to a verb group: a tense or "chain" (be/been/adverb)."""
     w = word.lower()
-    if w in _FUTURE:
-        return "future"
-    if w in _PAST:
+    if word == "May" or word == "March":
+        return None
+    if w in _MODAL:
+        return "past" if nxt == "have" else "future"  # "may have been" looks back
+    if w in _AUX_PAST:
         return "past"
-    if w in _PRESENT:
+    if w in _AUX_PRESENT:
+        return "future" if nxt in _PLANNED else "present"
+    if w == "to":
+        # "expects to release", "agreed to buy", "to be completed": not yet done.
+        if nxt == "be" or (prev is not None and prev.lower() in _INTENT):
+            return "future"
+        return None
+    if w in _BE or w in _ADVERBS:
+        return "chain"
+    if w in _IRREGULAR_PAST:
+        return "past"
+    if w in _PRESENT_VERBS:
         return "present"
     if len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED and word[0].islower():
+        # "the proposed merger", "Series H preferred shares": adjectives, not verbs.
+        if w.startswith("un") or any(
+            p is not None and (p.lower() in _DETERMINERS or re.fullmatch(r"[A-Z]", p))
+            for p in (prev, prev2)
+        ):
+            return None
         return "past"
     return None
 
 
-def clause_tense(text: str, start: int, end: int) -> str | None:
-    """ "past", "present", "future" or None, from the tense cue nearest the span.
+def _groups(text: str, lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
+    """Verb groups in ``text[lo:hi]``: (start, end, tense, is a lone reporting verb)."""
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, lo, hi)]
+    groups: list[tuple[int, int, str, bool]] = []
+    i = 0
+    while i < len(words):
+        nxt = words[i + 1][2].lower() if i + 1 < len(words) else None
+        prev = words[i - 1][2] if i > 0 else None
+        prev2 = words[i - 2][2] if i > 1 else None
+        role = _word_role(words[i][2], nxt, prev, prev2)
+        if role is None or role == "chain":
+            i += 1
+            continue
+        start, tense, j, size = words[i][0], role, i + 1, 1
+        while j < len(words):
+            nxt = words[j + 1][2].lower() if j + 1 < len(words) else None
+            r = _word_role(words[j][2], nxt, words[j - 1][2])
+            if r is None:
+                break
+            size += r != "chain"
+            j += 1
+        end = words[j - 1][1]
+        reporting = size == 1 and words[i][2].lower() in _REPORTING
+        groups.append((start, end, tense, reporting))
+        i = j
+    return groups
 
-    A future auxiliary wins over a past one at a similar distance, since
-    "said ... will meet on Friday" is about the meeting.
-    """
-    lo, hi = sentence_bounds(text, start, end)
-    best: tuple[float, str] | None = None
-    for m in _WORD.finditer(text, lo, hi):
-        if start <= m.start() < end:
-            continue
-        cue = _cue(m.group())
-        if cue is None:
-            continue
-        dist = start - m.end() if m.end() <= start else m.start() - end
-        score = dist * (0.6 if cue == "future" else 1.0) + (15 if m.start() >= end else 0)
-        if best is None or score < best[0]:
-            best = (score, cue)
-    return best[1] if best else None
+
+class TenseReader:
+    """Tense look-ups for one text: sentence verb groups are read once and reused
+    by every expression in the sentence."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._groups: dict[tuple[int, int], list[tuple[int, int, str, bool]]] = {}
+
+    def tense(self, start: int, end: int) -> str | None:
+        """ "past", "present", "future" or None for the expression at ``text[start:end]``."""
+        bounds = sentence_bounds(self.text, start, end)
+        groups = self._groups.get(bounds)
+        if groups is None:
+            groups = self._groups[bounds] = _groups(self.text, *bounds)
+        best: tuple[int, str] | None = None
+        for g_start, g_end, tense, reporting in groups:
+            if g_start < end and start < g_end:
+                continue
+            dist = start - g_end if g_end <= start else g_start - end
+            if reporting and dist > 3:
+                continue  # "said ... on Friday" dates the saying only when right beside it
+            score = dist if g_end <= start else dist + 40
+            if best is None or score < best[0]:
+                best = (score, tense)
+        return best[1] if best else None
+
+
+def clause_tense(text: str, start: int, end: int) -> str | None:
+    """ "past", "present", "future" or None for the expression at ``text[start:end]``."""
+    return TenseReader(text).tense(start, end)
