@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,7 @@ def test_installed_plugin_is_used_for_ingestion(installed: dict[str, str]) -> No
     )
     assert result.returncode == 0, result.stdout + result.stderr
     database = installed["TIMELINE_DATABASE_URL"].removeprefix("sqlite:///")
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db:
         rows = db.execute(
             "SELECT s.slug, d.dateline, d.body FROM documents d "
             "JOIN sources s ON s.id = d.source_id ORDER BY d.id"
