@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 TYPES: dict[str, str] = {
     "statement": "Public statement, comment, appeal or stated intention",
@@ -114,11 +115,21 @@ _CONCEPTS: dict[str, tuple[str | None, str]] = {
 
 _TRIGGER_ORDER = ("meeting", "military", "diplomatic", "accusation", "threat", "statement")
 
-CONCEPT_PATTERNS: dict[str, re.Pattern[str]] = {
-    name: re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
-    for name, (_, pattern) in _CONCEPTS.items()
-}
+# One pass over a text finds every concept: an alternation with a group per concept,
+# triggers first, so "military operation" is an operation before it is "military".
+_CONCEPTS_RE = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(f"(?P<{name}>{pattern})" for name, (_, pattern) in _CONCEPTS.items())
+    + r")(?![\w-])",
+    re.IGNORECASE,
+)
 CONCEPT_TYPES: dict[str, str] = {n: t for n, (t, _) in _CONCEPTS.items() if t}
+
+
+@lru_cache(maxsize=8192)
+def concept_spans(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Every concept word of ``text``: (concept, start, end), in order."""
+    return tuple((m.lastgroup or "", m.start(), m.end()) for m in _CONCEPTS_RE.finditer(text))
 
 # "called Lukashenko": a call when a capitalised name follows (not "called for", "so-called").
 _CALLED_NAME = re.compile(r"(?<![\w-])called (?=[A-Z][a-z])")
@@ -142,10 +153,9 @@ class Trigger:
 def triggers(text: str) -> list[Trigger]:
     """Every trigger word of ``text``, in order of position."""
     found = [
-        Trigger(name, CONCEPT_TYPES[name], m.start(), m.end())
-        for name, pattern in CONCEPT_PATTERNS.items()
+        Trigger(name, CONCEPT_TYPES[name], start, end)
+        for name, start, end in concept_spans(text)
         if name in CONCEPT_TYPES
-        for m in pattern.finditer(text)
     ]
     found += [Trigger("call", "meeting", m.start(), m.end()) for m in _CALLED_NAME.finditer(text)]
     found.sort(key=lambda t: (t.start, _TRIGGER_ORDER.index(t.type)))
@@ -160,8 +170,10 @@ def asserted(text: str, at: int, window: int = 6) -> bool:
 
 def negated_participation(text: str) -> bool:
     """Denials by content: "not taking part", "no way ... send troops", "never asked"."""
-    for m in CONCEPT_PATTERNS["participate"].finditer(text):
-        before = " ".join(text[: m.start()].split()[-8:]) + " " + m.group()
+    for name, start, end in concept_spans(text):
+        if name != "participate":
+            continue
+        before = " ".join(text[:start].split()[-8:]) + " " + text[start:end]
         if _NEGATION.search(before):
             return True
     return False

@@ -389,13 +389,11 @@ def content_terms(text: str, skip: Sequence[tuple[int, int]] = ()) -> tuple[str,
     chars = list(text)
     for s, e in skip:
         chars[s:e] = " " * (e - s)
-    masked = "".join(chars)
     terms: set[str] = set()
-    for name, pattern in eventtypes.CONCEPT_PATTERNS.items():
-        for m in pattern.finditer(masked):
-            terms.add("c:" + name)
-            masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
-    for m in _WORD.finditer(masked):
+    for name, s, e in eventtypes.concept_spans("".join(chars)):
+        terms.add("c:" + name)
+        chars[s:e] = " " * (e - s)
+    for m in _WORD.finditer("".join(chars)):
         word = m.group().lower().replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]

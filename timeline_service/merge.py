@@ -255,9 +255,12 @@ def signature(row: Mention, content_hash: str, table: ActorTable | None = None) 
 
 
 def _terms_from_text(row: Mention) -> tuple[str, ...]:
+    """A signature for rows stored without one (the whole sentence read as content)."""
     from .mentions import content_terms
 
-    return content_terms(row.sentence)
+    terms = content_terms(row.sentence)
+    head = eventtypes.head(row.sentence, row.type)
+    return (*terms, "h:" + head) if head else terms
 
 
 def _weight(terms: Iterable[str]) -> float:
