@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 POSTGRES_URL = os.environ.get("TIMELINE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
+#: the API key the ``client`` fixture writes with
+TEST_API_KEY = "test-key-0123456789abcdef"
 
 
 def seed_manifest() -> list[dict]:
@@ -88,7 +90,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "PARSE_BUDGET_SECONDS": 10.0})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "PARSE_BUDGET_SECONDS": 10.0,
+            "API_KEYS": TEST_API_KEY,
+        }
+    )
     app.instance_path = str(tmp_path / "instance")
     yield app
     app.extensions["timeline_db"].kw["bind"].dispose()
@@ -96,6 +105,15 @@ def app(database_url: str, tmp_path: Path):
 
 @pytest.fixture
 def client(app):
+    """A client that sends the test API key, so writes are authorised."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_API_KEY}"
+    return client
+
+
+@pytest.fixture
+def anon_client(app):
+    """A client without credentials: reads as the public does."""
     return app.test_client()
 
 

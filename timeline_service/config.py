@@ -5,6 +5,17 @@ from __future__ import annotations
 import os
 from typing import Any
 
+
+def _flag(raw: str) -> bool:
+    """A boolean setting: 1/true/yes/on or 0/false/no/off."""
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"not a boolean: {raw!r}")
+
+
 #: environment variable -> (config key, default, converter)
 ENVIRONMENT: dict[str, tuple[str, Any, Any]] = {
     "TIMELINE_DATABASE_URL": ("DATABASE_URL", None, str),
@@ -12,6 +23,20 @@ ENVIRONMENT: dict[str, tuple[str, Any, Any]] = {
     "TIMELINE_PARSE_BUDGET_SECONDS": ("PARSE_BUDGET_SECONDS", 5.0, float),
     "TIMELINE_DEFAULT_PAGE_SIZE": ("DEFAULT_PAGE_SIZE", 50, int),
     "TIMELINE_MAX_PAGE_SIZE": ("MAX_PAGE_SIZE", 500, int),
+    "TIMELINE_CORS_ORIGINS": ("CORS_ORIGINS", "*", str),
+    "TIMELINE_CACHE_CONTROL": ("CACHE_CONTROL", "public, no-cache", str),
+    "TIMELINE_RESPONSE_CACHE_ENTRIES": ("RESPONSE_CACHE_ENTRIES", 1024, int),
+    "TIMELINE_API_KEYS": ("API_KEYS", None, str),
+    "TIMELINE_API_KEY_HASHES": ("API_KEY_HASHES", None, str),
+    "TIMELINE_PUBLIC_READS": ("PUBLIC_READS", True, _flag),
+    "TIMELINE_RATE_LIMIT_PER_ADDRESS": ("RATE_LIMIT_PER_ADDRESS", 600, int),
+    "TIMELINE_RATE_LIMIT_PER_KEY": ("RATE_LIMIT_PER_KEY", 1200, int),
+    "TIMELINE_TRUSTED_PROXIES": ("TRUSTED_PROXIES", 0, int),
+    "TIMELINE_MAX_DOCUMENT_CHARS": ("MAX_DOCUMENT_CHARS", 1_000_000, int),
+    "TIMELINE_MAX_PARAGRAPHS": ("MAX_PARAGRAPHS", 5_000, int),
+    "TIMELINE_MAX_HTML_DEPTH": ("MAX_HTML_DEPTH", 200, int),
+    "TIMELINE_MAX_SENTENCE_CHARS": ("MAX_SENTENCE_CHARS", 5_000, int),
+    "TIMELINE_INGEST_BUDGET_SECONDS": ("INGEST_BUDGET_SECONDS", 20.0, float),
 }
 
 

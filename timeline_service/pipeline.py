@@ -16,7 +16,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import merge
+from . import limits, merge
 from .article import Article, PublishedAtOrigin, RawDocument
 from .mentions import EventMention, extract_mentions
 from .models import DataVersion, Document, Event, Mention
@@ -216,16 +216,24 @@ def _mention_row(document: Document, m: EventMention) -> Mention:
     )
 
 
-def ingest(session: Session, raw: RawDocument, *, parse_budget: float = 5.0) -> IngestResult:
+def ingest(
+    session: Session,
+    raw: RawDocument,
+    *,
+    parse_budget: float = 5.0,
+    time_budget: float | None = None,
+) -> IngestResult:
     """Store ``raw`` with its mentions and events in one transaction, or return the copy.
 
     The same content or URL ingested twice (even concurrently) yields the existing
-    document. Any failure rolls the whole document back.
+    document. Any failure rolls the whole document back. ``time_budget`` bounds the
+    preparation (parse, dates, extraction), never the transaction.
     """
     existing = find_existing(session, raw)
     if existing is not None:
         return IngestResult(existing, False, _events_of(session, existing))
-    prepared = prepare(raw, parse_budget=parse_budget)
+    with limits.time_budget(time_budget):
+        prepared = prepare(raw, parse_budget=parse_budget)
     try:
         document = store(session, prepared)
         session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import Blueprint, current_app, request
 from marshmallow import ValidationError
@@ -10,6 +11,7 @@ from marshmallow import ValidationError
 from ..article import RawDocument
 from ..db import get_session
 from ..errors import APIError
+from ..limits import BudgetExceeded, DocumentLimits, LimitExceeded, check_document
 from ..models import Document
 from ..pipeline import delete_document, ingest
 from ..plugins import get_sources
@@ -24,25 +26,77 @@ _out = DocumentOut()
 _ingest_out = IngestOut()
 
 
+#: the encodings RFC 8259 allows for JSON (UTF-8 is the one to send)
+_CHARSETS = {"utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "utf-32", "utf-32le", "utf-32be"}
+
+
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object hook that refuses duplicate keys: which copy wins would be a guess."""
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"duplicate key {key!r}")
+        data[key] = value
+    return data
+
+
+def _decode(raw: bytes) -> str:
+    """The body as text: the declared charset if any, else UTF-8/16/32 by its first bytes."""
+    charset = (request.mimetype_params.get("charset") or "").lower()
+    if charset and charset not in _CHARSETS:
+        raise APIError(
+            415, "Unsupported Media Type", f"JSON must be UTF-8 (or UTF-16/32), not {charset!r}."
+        )
+    encoding = charset or json.detect_encoding(raw)
+    try:
+        return raw.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise APIError(
+            400, "Invalid encoding", f"The body is not valid {encoding.upper()}: {exc.reason}."
+        ) from None
+
+
+def _bad_characters(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Fields whose text no database can store: NUL characters and unpaired surrogates."""
+    errors: dict[str, list[str]] = {}
+    for key, value in data.items():
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            errors[key] = ["Must not contain NUL (U+0000) characters."]
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            errors[key] = ["Contains an unpaired surrogate (\\uD800-\\uDFFF); not valid text."]
+    return errors
+
+
 def read_json_object() -> dict:
-    """The request body as a JSON object, strictly: no NaN, no trailing garbage, UTF-8."""
+    """The request body as a JSON object, strictly: no NaN, no duplicate keys, no trailing
+    garbage, valid Unicode, and no text a database would refuse."""
     if not request.is_json:
         raise APIError(415, "Unsupported Media Type", "Send the document as application/json.")
     raw = request.get_data(cache=False)
     if not raw.strip():
         raise APIError(400, "Empty request body", "Send a JSON object with 'text' or 'html'.")
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-    except UnicodeDecodeError as exc:
-        raise APIError(400, "Invalid encoding", f"The body is not UTF-8: {exc.reason}.") from None
+        data = json.loads(
+            _decode(raw), parse_constant=_reject_constant, object_pairs_hook=_unique_keys
+        )
+    except RecursionError:
+        raise APIError(400, "Malformed JSON", "The body is nested too deeply.") from None
     except ValueError as exc:
         raise APIError(400, "Malformed JSON", str(exc)) from None
     if not isinstance(data, dict):
         raise APIError(400, "Malformed JSON", "The body must be a JSON object.")
+    errors = _bad_characters(data)
+    if errors:
+        raise APIError(422, "Invalid document", errors=errors)
     return data
 
 
@@ -59,13 +113,25 @@ def post_document():
             errors={"source": [f"No installed source plugin has the slug {data['source']!r}."]},
         )
     raw = RawDocument(**data)
+    limits = DocumentLimits.from_config(current_app.config)
+    try:
+        check_document(raw, limits)
+    except LimitExceeded as exc:
+        raise APIError(422, "Document too large", errors={exc.field: [str(exc)]}) from None
     session = get_session()
     try:
-        result = ingest(session, raw, parse_budget=current_app.config["PARSE_BUDGET_SECONDS"])
+        result = ingest(
+            session,
+            raw,
+            parse_budget=current_app.config["PARSE_BUDGET_SECONDS"],
+            time_budget=limits.seconds,
+        )
     except (PluginFailure, PluginRejected) as exc:
         raise APIError(
             422, "Document rejected by its source plugin", str(exc), plugin=exc.plugin
         ) from None
+    except BudgetExceeded as exc:
+        raise APIError(422, "Document too costly to process", str(exc)) from None
     body = _ingest_out.dump(
         {
             "created": result.created,
