@@ -429,6 +429,11 @@ _MONTH_CUE = re.compile(
     r"between|before|after|throughout|to|and|or|on|each|every|that|past|coming)[\s-]+)$",
     re.IGNORECASE,
 )
+_STRONG_MONTH_CUE = re.compile(
+    r"\b(?:in|since|until|till|by|during|early|late|mid|last|next|this|through|before|after|"
+    r"of)[\s-]+$",
+    re.IGNORECASE,
+)
 _SEASON_CUE = re.compile(
     r"(?:\b(?:in|since|until|till|by|during|through|throughout|before|after|over|the|a|this|"
     r"last|next|early|late|mid|that|past|coming)[\s-]+)$",
@@ -503,7 +508,7 @@ def _accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bo
             return False
         # "April Smith", "June Carter": a bare month before a capitalised word is a name.
         nxt = re.match(r"\s+([A-Z][a-z]+)", after)
-        return not (nxt and not _MONTH_CUE.search(before) and nxt.group(1) != "The")
+        return not (nxt and not _STRONG_MONTH_CUE.search(before) and nxt.group(1) != "The")
     if kind == "year":
         if parts.get("pre") or parts.get("fiscal"):
             return True

@@ -481,7 +481,9 @@ def _clock_parts(p: dict[str, str]) -> tuple[int, int] | None:
     return None
 
 
-def _clock_day(p: dict[str, str], tense: str | None, ctx: Context) -> tuple[date | None, bool]:
+def _clock_day(
+    p: dict[str, str], direction: str | None, ctx: Context
+) -> tuple[date | None, bool]:
     cday = p.get("cday")
     if cday:
         low = cday.lower()
@@ -493,7 +495,7 @@ def _clock_day(p: dict[str, str], tense: str | None, ctx: Context) -> tuple[date
         if first in WEEKDAYS and len(low.split()) == 1:
             if ctx.anchor is None:
                 return None, True
-            return weekday_near(ctx.anchor, WEEKDAYS[first], _direction(tense)), True
+            return weekday_near(ctx.anchor, WEEKDAYS[first], direction or "past"), True
         m = re.match(r"([A-Za-z]+\.?)\s+(\d+)\w*(?:,?\s+(\d{4}))?", cday)
         if m:
             month, day = _month_num(m.group(1)), int(m.group(2))
@@ -501,20 +503,20 @@ def _clock_day(p: dict[str, str], tense: str | None, ctx: Context) -> tuple[date
                 return date(int(m.group(3)), month, day), False
             if ctx.anchor is None:
                 return None, True
-            y = year_for_month_day(ctx.anchor, month, day, _direction(tense))
+            y = year_for_month_day(ctx.anchor, month, day, direction)
             return (date(y, month, day) if y else None), True
     if ctx.ref_day is not None:
         return ctx.ref_day, True
     return ctx.anchor, True
 
 
-def _clock(c: Candidate, tense: str | None, ctx: Context) -> Reading:
+def _clock(c: Candidate, text: str, tense: str | None, ctx: Context) -> Reading:
     p = c.parts
     hm = _clock_parts(p)
     mod = CLOCK_MOD.get(_norm(p.get("approx", "")))
     if hm is None:
         return Reading("TIME", None, "time", mod)
-    day, anchored = _clock_day(p, tense, ctx)
+    day, anchored = _clock_day(p, _deadline_direction(text, c.start, tense), ctx)
     if day is None:
         return Reading("TIME", None, "time", mod, anchored=True)
     h, m = hm
@@ -788,7 +790,7 @@ def resolve(c: Candidate, text: str, tense: str | None, ctx: Context) -> Reading
     if kind == "relday":
         return _relday(c, tense, ctx)
     if kind == "clock":
-        return _clock(c, tense, ctx)
+        return _clock(c, text, tense, ctx)
     if kind == "relunit":
         return _relunit(c, tense, ctx)
     if kind == "duration":

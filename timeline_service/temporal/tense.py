@@ -147,6 +147,10 @@ def _groups(text: str, lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
     return groups
 
 
+# A later clause ("..., and the march drew crowds") says nothing about this one.
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s(?:but|whereas)\s")
+
+
 class TenseReader:
     """Tense look-ups for one text: sentence verb groups are read once and reused
     by every expression in the sentence."""
@@ -162,8 +166,10 @@ class TenseReader:
         if groups is None:
             groups = self._groups[bounds] = _groups(self.text, *bounds)
         best: tuple[int, str] | None = None
+        clause = _CLAUSE_BREAK.search(self.text, end, bounds[1])
+        clause_end = clause.start() if clause else bounds[1]
         for g_start, g_end, tense, reporting in groups:
-            if g_start < end and start < g_end:
+            if (g_start < end and start < g_end) or g_start >= clause_end:
                 continue
             dist = start - g_end if g_end <= start else g_start - end
             if reporting and dist > 3:
