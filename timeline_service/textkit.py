@@ -668,7 +668,9 @@ class Draft:
         crawl header ("text"); then the HTML page's metadata or a date in the URL
         ("metadata"). A date without a time is midnight in the outlet's time zone.
         """
-        paragraphs = tuple(p for p in self.lines if p)
+        header = [page.header.line] if page and page.header else []
+        boilerplate = tuple(b for b in [*header, *self.boilerplate] if b)
+        paragraphs = _without_junk(self.lines, boilerplate)
         if not any(len(_WORD.findall(p)) >= 3 for p in paragraphs):
             raise ParseError(f"no article body left after removing {source.name} boilerplate")
         zone = zone_for_place(self.dateline) if self.dateline else None
@@ -677,7 +679,6 @@ class Draft:
         published, origin = _published(raw, self.published, page, outlet_zone)
         title = raw.title or self.title or (page.html.title if page and page.html else None)
         byline = self.byline or (page.html.author if page and page.html else None)
-        header = [page.header.line] if page and page.header else []
         language = self.language or guess_language("\n".join(paragraphs[:3]), source.language)
         return Article(
             title=title,
@@ -689,8 +690,22 @@ class Draft:
             dateline=self.dateline,
             byline=byline,
             captions=tuple(self.captions),
-            boilerplate=tuple(b for b in [*header, *self.boilerplate] if b),
+            boilerplate=boilerplate,
         )
+
+
+def _without_junk(lines: list[str], boilerplate: tuple[str, ...]) -> tuple[str, ...]:
+    """The body lines, less any copy of a removed junk line.
+
+    A junk line can also occur above its block (a sidebar item repeating a sentence, a
+    marker quoted twice); the body keeps none of it, so what the plugin declared as
+    boilerplate never reaches the timeline (the rule :func:`conformance.leaks` checks).
+    """
+    junk = {" ".join(b.split()) for b in boilerplate}
+    long_junk = [j for j in junk if len(j.split()) >= 4]
+    return tuple(
+        p for p in lines if p and p not in junk and not any(j in p for j in long_junk)
+    )
 
 
 def _published(
