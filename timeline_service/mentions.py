@@ -157,6 +157,12 @@ _REPORT_VERBS = (
     r"|conceded|cited|has learned|has learnt"
 )
 _REPORT = re.compile(rf"(?<![\w-])(?:{_REPORT_VERBS})(?![\w-])")
+# Verbs that close a sentence after the reported clause ("..., X said"); "suggested" and
+# the like take an object instead.
+_INVERTIBLE = re.compile(
+    r"said|says|told|tells|added|adds|stated|claimed|claims|noted|reported|reports|wrote"
+    r"|writes|tweeted|has learned|has learnt|emphasi[sz]ed|stressed|insisted|explained|asked"
+)
 _ACCORDING = re.compile(r"(?:,\s*)?(?<![\w-])(?:according to|as per|citing)\s+", re.IGNORECASE)
 _PRONOUN = re.compile(r"(?<![\w-])(?:he|she|He|She)(?![\w-])")
 _CAPITALISED_RUN = re.compile(r"((?:[A-Z][\w.&'’-]*\s+){0,4}[A-Z][\w.&'’-]*)\s*$")
@@ -212,6 +218,7 @@ def find_frame(
     comma = before.rfind(", ")
     inverted_clause = (
         not inverted_quote
+        and _INVERTIBLE.match(verb.group()) is not None
         and comma > 15
         and not re.match(r"\s*(?:that|[,:]?\s*“|,?\s*\")", after)
         and len(after.split()) <= 14
@@ -576,10 +583,10 @@ def _mention(
     skip = [(h.start, h.end) for h in hits]
     if e_span is not None:
         skip.append(e_span)
-    if frame is not None:
-        skip.append((frame.verb_start, frame.verb_end))
-        if frame.content_end < len(sentence):  # "..., according to BelTA" / ", X said."
-            skip.append((frame.content_end, len(sentence)))
+    if frame is not None:  # what was said, not who said it or where
+        skip.append((0, frame.content_start))
+        tail = _TAIL_SOURCE.search(sentence[: frame.content_end].rstrip(" ."))
+        skip.append((tail.start() if tail else frame.content_end, len(sentence)))
     terms = set(content_terms(sentence, skip))
     head = eventtypes.head(content, event_type)
     if head:

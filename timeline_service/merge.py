@@ -305,24 +305,43 @@ def same_event(a: Signature, b: Signature) -> float | None:
     return sim if sim >= THRESHOLD else None
 
 
+def _fits(sig: Signature, members: Sequence[Signature]) -> bool:
+    """Every member's date and type are compatible with the mention's (complete link)."""
+    return all(
+        values_compatible(sig.value, m.value, sig.span, m.span)
+        and eventtypes.compatible(sig.type, m.type)
+        for m in members
+    )
+
+
 def cluster(sigs: Sequence[Signature]) -> list[list[Signature]]:
-    """Greedy clustering in canonical order: a mention joins the cluster it matches best
-    (some member matches; every member's date and type are compatible), else starts one."""
+    """Greedy clustering in canonical order.
+
+    A mention joins the clusters it matches (some member reports the same event, every
+    member's date and type are compatible); clusters it bridges are joined when they are
+    compatible with each other, best match first. Otherwise it starts a cluster.
+    """
     clusters: list[list[Signature]] = []
     for sig in sorted(sigs, key=lambda s: s.order):
-        best: tuple[float, int] | None = None
+        matches: list[tuple[float, int]] = []
         for index, members in enumerate(clusters):
-            if not all(values_compatible(sig.value, m.value, sig.span, m.span) for m in members):
-                continue
-            if not all(eventtypes.compatible(sig.type, m.type) for m in members):
+            if not _fits(sig, members):
                 continue
             scores = [s for m in members if (s := same_event(sig, m)) is not None]
-            if scores and (best is None or max(scores) > best[0]):
-                best = (max(scores), index)
-        if best is None:
+            if scores:
+                matches.append((-max(scores), index))
+        if not matches:
             clusters.append([sig])
-        else:
-            clusters[best[1]].append(sig)
+            continue
+        matches.sort()
+        target = clusters[matches[0][1]]
+        target.append(sig)
+        for _, index in matches[1:]:
+            other = clusters[index]
+            if all(_fits(m, target) for m in other):
+                target.extend(other)
+                other.clear()
+        clusters = [c for c in clusters if c]
     return clusters
 
 

@@ -1,0 +1,303 @@
+"""Event extraction and merge evaluation on the seeds, and ingest throughput at scale.
+
+    .venv/bin/python bench/event_eval.py             # quality + throughput at 1,000 and 10,000
+    .venv/bin/python bench/event_eval.py --quick     # quality + throughput at 200 and 1,000
+
+Quality is scored on ``tests/data/events_gold.json``:
+
+- mention recall: gold mentions whose sentence the extractor reported;
+- date accuracy: of those, the share with the gold TIMEX3 value *and* granularity;
+- extraction precision: reported mentions that are gold or allowed (``optional``);
+- pairwise merge precision and recall over the found gold mentions (a pair is positive
+  when both mentions report one gold event).
+
+Throughput runs the whole pipeline (parse, dates, extraction, merge, storage) in one
+process on a SQLite file, one committed transaction per document, over generated
+variations of the seeds: each group of five (one per seed) is the same story moved by a
+whole number of weeks, with its absolute dates moved with it, so the store grows the way a
+news archive does. The rate is measured over the last ``--window`` documents before the
+store reaches each size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from timeline_service import merge, pipeline  # noqa: E402
+from timeline_service.article import RawDocument  # noqa: E402
+from timeline_service.db import make_engine, upgrade  # noqa: E402
+from timeline_service.models import Document, Event, Mention  # noqa: E402
+
+SEEDS = ROOT / "seeds"
+GOLD = ROOT / "tests" / "data" / "events_gold.json"
+
+
+def _ensure_ledger_rows() -> None:
+    """Store every ledger column, whether or not the pipeline's row builder does yet."""
+    from timeline_service.mentions import DateClaim, EventMention
+
+    probe = EventMention(
+        "x", 0, 1,
+        DateClaim(None, None, None, "2022", "year", _utc(2022), _utc(2023), None, None, "v",
+                  "publication"),
+        "x", terms=("w:x",),
+    )  # fmt: skip
+    row = pipeline._mention_row(Document(id=0), probe)
+    if not row.terms or row.basis != "publication":
+        pipeline._mention_row = lambda document, m: merge.mention_row(document.id, m)
+
+
+def _utc(year: int):
+    from datetime import UTC, datetime
+
+    return datetime(year, 1, 1, tzinfo=UTC)
+
+
+def seed_documents() -> list[tuple[str, RawDocument]]:
+    manifest = json.loads((SEEDS / "manifest.json").read_text("utf-8"))
+    return [
+        (
+            entry["file"],
+            RawDocument(
+                text=(SEEDS / entry["file"]).read_text("utf-8"),
+                url=entry["url"],
+                published_at=date.fromisoformat(entry["published_at"]),
+            ),
+        )
+        for entry in manifest
+    ]
+
+
+def fresh_session(directory: Path, name: str) -> Session:
+    url = f"sqlite:///{directory / name}"
+    upgrade(url)
+    return Session(make_engine(url), expire_on_commit=False)
+
+
+# ------------------------------------------------------------------ quality
+
+
+def quality(order: list[int] | None = None) -> dict[str, float]:
+    gold = json.loads(GOLD.read_text("utf-8"))
+    docs = seed_documents()
+    order = order or list(range(len(docs)))
+    with tempfile.TemporaryDirectory() as tmp:
+        session = fresh_session(Path(tmp), "quality.sqlite")
+        ids: dict[str, int] = {}
+        for i in order:
+            name, raw = docs[i]
+            ids[name] = pipeline.ingest(session, raw).document.id
+        by_doc: dict[int, list[Mention]] = defaultdict(list)
+        for m in session.scalars(select(Mention)):
+            by_doc[m.document_id].append(m)
+        found: list[tuple[str, Mention]] = []  # (gold event id, predicted mention)
+        total = correct = 0
+        misses: list[str] = []
+        wrong: list[str] = []
+        field_total: dict[str, int] = defaultdict(int)
+        field_ok: dict[str, int] = defaultdict(int)
+        for event in gold["events"]:
+            for g in event["mentions"]:
+                total += 1
+                hit = next((m for m in by_doc[ids[g["file"]]] if g["text"] in m.sentence), None)
+                if hit is None:
+                    misses.append(f"{g['file'][:3]} {g['text']!r}")
+                    continue
+                found.append((event["id"], hit))
+                if hit.date_value == g["value"] and hit.granularity == g["granularity"]:
+                    correct += 1
+                else:
+                    wrong.append(
+                        f"{g['file'][:3]} {g['text']!r}: {hit.date_value}/{hit.granularity}"
+                        f" != {g['value']}/{g['granularity']}"
+                    )
+                for key in ("type", "modality", "attribution"):
+                    if key in g:
+                        field_total[key] += 1
+                        field_ok[key] += getattr(hit, key) == g[key]
+        allowed = [(m["file"], m["text"]) for e in gold["events"] for m in e["mentions"]]
+        allowed += [(o["file"], o["text"]) for o in gold["optional"]]
+        predicted = [m for ms in by_doc.values() for m in ms]
+        names = {v: k for k, v in ids.items()}
+        spurious = [
+            m for m in predicted
+            if not any(f == names[m.document_id] and t in m.sentence for f, t in allowed)
+        ]  # fmt: skip
+        forbidden = [
+            n["text"] for n in gold["not_mentions"]
+            if any(n["text"] in m.sentence for m in by_doc[ids[n["file"]]])
+        ]  # fmt: skip
+        tp = fp = fn = 0
+        for (ga, ma), (gb, mb) in itertools.combinations(found, 2):
+            if ma.id == mb.id:
+                continue
+            same_gold, same_pred = ga == gb, ma.event_id == mb.event_id
+            tp += same_gold and same_pred
+            fp += same_pred and not same_gold
+            fn += same_gold and not same_pred
+        fp_pairs = [
+            (ma.sentence[:60], mb.sentence[:60])
+            for (ga, ma), (gb, mb) in itertools.combinations(found, 2)
+            if ga != gb and ma.event_id == mb.event_id
+        ]
+        fn_pairs = [
+            (ma.sentence[:60], mb.sentence[:60])
+            for (ga, ma), (gb, mb) in itertools.combinations(found, 2)
+            if ga == gb and ma.event_id != mb.event_id and ma.id != mb.id
+        ]
+        events = session.scalar(select(func.count()).select_from(Event))
+        session.close()
+    result = {
+        "gold mentions": total,
+        "mention recall": len(found) / total,
+        "date accuracy (value and granularity)": correct / max(1, len(found)),
+        "extraction precision (gold or optional)": 1 - len(spurious) / max(1, len(predicted)),
+        "merge precision (pairwise)": tp / max(1, tp + fp),
+        "merge recall (pairwise)": tp / max(1, tp + fn),
+        "events": events,
+    }
+    for key in field_total:
+        result[f"{key} accuracy"] = field_ok[key] / field_total[key]
+    result["_details"] = {  # type: ignore[assignment]
+        "missed": misses,
+        "wrong dates": wrong,
+        "spurious": [m.sentence[:80] for m in spurious],
+        "forbidden": forbidden,
+        "false merges": fp_pairs,
+        "missed merges": fn_pairs,
+    }
+    return result
+
+
+# ------------------------------------------------------------------ throughput
+
+_MONTHS = [date(2000, m, 1).strftime("%B") for m in range(1, 13)]
+_MONTH_DAY_YEAR = re.compile(rf"\b({'|'.join(_MONTHS)}) (\d{{1,2}})(, (\d{{4}}))?\b")
+_MONTH_YEAR = re.compile(rf"\b({'|'.join(_MONTHS)}) (\d{{4}})\b")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+
+
+def shift_text(text: str, days: int, published: date) -> str:
+    """Move the absolute dates of a text by ``days`` (months and years move with them)."""
+
+    def month_day_year(m: re.Match[str]) -> str:
+        year = int(m[4]) if m[4] else published.year
+        try:
+            moved = date(year, _MONTHS.index(m[1]) + 1, int(m[2])) + timedelta(days=days)
+        except ValueError:
+            return m[0]
+        tail = f", {moved.year}" if m[4] else ""
+        return f"{_MONTHS[moved.month - 1]} {moved.day}{tail}"
+
+    def month_year(m: re.Match[str]) -> str:
+        moved = date(int(m[2]), _MONTHS.index(m[1]) + 1, 15) + timedelta(days=days)
+        return f"{_MONTHS[moved.month - 1]} {moved.year}"
+
+    text = _MONTH_YEAR.sub(month_year, text)
+    text = _MONTH_DAY_YEAR.sub(month_day_year, text)
+    return _YEAR.sub(lambda m: str(int(m[1]) + days // 365), text)
+
+
+def variation(seeds: list[tuple[str, RawDocument]], i: int) -> RawDocument:
+    """Document ``i``: seed ``i % 5``, moved by ``i // 5`` weeks, with a unique sign-off."""
+    _, raw = seeds[i % len(seeds)]
+    weeks = i // len(seeds)
+    days = 7 * weeks
+    published = raw.published_at
+    assert isinstance(published, date)
+    text = shift_text(raw.text or "", days, published) + f"\n\nFiled by desk {i}."
+    return RawDocument(
+        text=text, url=f"{raw.url}?variant={i}", published_at=published + timedelta(days=days)
+    )
+
+
+def throughput(sizes: list[int], window: int) -> list[tuple[int, float]]:
+    seeds = seed_documents()
+    pipeline.prepare(seeds[0][1])  # warm up caches, plugins and the date engine
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        session = fresh_session(Path(tmp), "throughput.sqlite")
+        stored = 0
+        for size in sorted(sizes):
+            while stored < size - window:
+                pipeline.ingest(session, variation(seeds, stored))
+                stored += 1
+            start = time.perf_counter()
+            while stored < size:
+                pipeline.ingest(session, variation(seeds, stored))
+                stored += 1
+            elapsed = time.perf_counter() - start
+            results.append((size, window / elapsed))
+            docs = session.scalar(select(func.count()).select_from(Document))
+            events = session.scalar(select(func.count()).select_from(Event))
+            print(
+                f"  {size:>6} stored documents: {window / elapsed:7.1f} docs/s "
+                f"({docs} documents, {events} events)",
+                flush=True,
+            )
+        session.close()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="throughput at 200 and 1,000")
+    parser.add_argument("--sizes", type=int, nargs="*", help="store sizes to measure at")
+    parser.add_argument("--window", type=int, default=200, help="documents timed per size")
+    parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list misses and errors")
+    args = parser.parse_args(argv)
+    _ensure_ledger_rows()
+
+    print("Event extraction and merge on the seeds (tests/data/events_gold.json)")
+    result = quality()
+    details = result.pop("_details")
+    for key, value in result.items():
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        print(f"  {key:<42} {shown}")
+    orders = [list(p) for p in itertools.permutations(range(5))][::17]
+    keys = set()
+    for order in orders:
+        with tempfile.TemporaryDirectory() as tmp:
+            session = fresh_session(Path(tmp), "order.sqlite")
+            seeds = seed_documents()
+            for i in order:
+                pipeline.ingest(session, seeds[i][1])
+            keys.add(tuple(sorted(
+                (e.key, e.date_value, e.mention_count)
+                for e in session.scalars(select(Event))
+            )))  # fmt: skip
+            session.close()
+    print(f"  {'ingest orders tried / distinct timelines':<42} {len(orders)} / {len(keys)}")
+    if args.verbose:
+        for key, items in details.items():  # type: ignore[union-attr]
+            for item in items:
+                print(f"    {key}: {item}")
+
+    if not args.no_throughput:
+        sizes = args.sizes or ([200, 1000] if args.quick else [1000, 10000])
+        window = min(args.window, min(sizes))
+        print(f"Ingest throughput, whole pipeline, SQLite, {window} documents timed per size")
+        rates = throughput(sizes, window)
+        if len(rates) >= 2:
+            print(f"  slowdown {rates[-1][0]} vs {rates[0][0]}: {rates[0][1] / rates[-1][1]:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
