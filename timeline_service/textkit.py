@@ -2,12 +2,13 @@
 
 A typical ``parse``::
 
-    page = read(raw)                         # lines, crawl header, HTML metadata
-    lines, junk = cut_from(page.lines, lambda s: s == "Related stories")
-    draft = Draft(lines=lines, boilerplate=junk)
-    take_title(draft, raw)
+    page = read(raw)                    # lines, crawl header, HTML metadata; ParseError
+    draft = Draft(lines=page.lines)
+    draft.cut_from("Related stories")   # a trailing block, kept as boilerplate
+    draft.drop(JUNK.match)              # single junk lines anywhere
+    take_title(draft, raw, page=page)
     take_dateline(draft)
-    return draft.finish(raw, self, page)
+    return draft.finish(raw, self, page)  # decides published_at and its origin
 
 Every helper works on lines: the crawled text of news pages carries one paragraph per
 line, and a junk block is best recognised line by line. Whatever a helper removes goes to
@@ -35,11 +36,15 @@ if TYPE_CHECKING:
 __all__ = [
     "CrawlHeader",
     "Draft",
+    "HtmlExtract",
+    "LeadDateline",
     "Page",
     "When",
+    "clean_line",
     "cut_between",
     "cut_from",
     "date_from_url",
+    "guess_language",
     "html_to_text",
     "is_chat_widget",
     "looks_like_caption",
@@ -49,6 +54,7 @@ __all__ = [
     "parse_byline",
     "parse_date_line",
     "parse_dateline",
+    "partition",
     "read",
     "repeated_short_lines",
     "require_text",
@@ -60,6 +66,7 @@ __all__ = [
     "take_date_line",
     "take_dateline",
     "take_title",
+    "valid_zone",
 ]
 
 # ---------------------------------------------------------------------------
