@@ -20,12 +20,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import api, auth, cli, db, errors, ratelimit
+    from . import api, auth, caching, cli, cors, db, errors, ratelimit
 
     db.init_app(app)
     errors.init_app(app)
     ratelimit.init_app(app)
     auth.init_app(app)
+    caching.init_app(app)
+    cors.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     return app

@@ -56,6 +56,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .article import Article
+    from .formats import OutputFormat
     from .sources import Source
 
 PROJECT = "timeline_service"
@@ -117,5 +118,11 @@ def actor_aliases() -> dict[str, list[str]]:
 
 
 @hookspec
-def register_output_formats() -> list[Any]:
-    """Return output formats (name, media type, render function) for ``?format=NAME``."""
+def register_output_formats() -> list[OutputFormat]:
+    """Return :class:`~timeline_service.formats.OutputFormat` objects for ``?format=NAME``.
+
+    Each has a ``name``, the ``media_type`` it is served as, and ``render(events, meta)``
+    returning text, bytes or text chunks for one page of events (plain dicts in the
+    documented event shape) and its :class:`~timeline_service.formats.PageMeta`.
+    ``json`` is built in; the first plugin to claim any other name keeps it.
+    """

@@ -1,7 +1,10 @@
 """Read queries behind the API: the timeline page, one event, one document, the sources.
 
-They return plain dicts ready for the response schemas, and fetch the evidence of a whole
-page of events in one query rather than one per event.
+The timeline's hot path selects only the columns it shows, fetches the evidence of a
+whole page in one query, and builds plain dicts in the documented shape with timestamps
+already as RFC 3339 text, so a response is one ``json.dumps`` away (no ORM objects, no
+schema pass). The date window is answered per granularity (see :func:`timeline`) so a
+query touches about as many index entries as it returns, however large the table.
 """
 
 from __future__ import annotations
@@ -10,17 +13,23 @@ import base64
 import binascii
 import json
 import re
+import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from .models import Document, Event, EventActor, Mention, Source
+from .models import DataVersion, Document, Event, EventActor, Mention, Source
 from .timeutil import parse_timestamp, rfc3339
 
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+#: what ``include=`` may add to each event
+INCLUDES = ("mentions", "claims")
+AGREEMENTS = ("single", "agree", "disputed")
 
 
 def partial_date_bounds(text: str) -> tuple[datetime, datetime]:
@@ -33,20 +42,28 @@ def partial_date_bounds(text: str) -> tuple[datetime, datetime]:
     if year < 1:
         raise ValueError("year must be 1 or later")
     if month is None:
+        if year >= 9999:
+            raise ValueError("year must be before 9999")
         return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     mon = int(month)
     if not 1 <= mon <= 12:
         raise ValueError(f"month out of range: {text!r}")
     start = datetime(year, mon, 1, tzinfo=UTC)
     if day is None:
+        if year == 9999 and mon == 12:
+            raise ValueError("month must be before 9999-12")
         end = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=UTC)
         return start, end
-    start = datetime(year, mon, int(day), tzinfo=UTC)
-    return start, start + timedelta(days=1)
+    try:
+        start = datetime(year, mon, int(day), tzinfo=UTC)
+        return start, start + timedelta(days=1)
+    except (ValueError, OverflowError):
+        raise ValueError(f"not a calendar date: {text!r}") from None
 
 
-def encode_cursor(event: Event) -> str:
-    payload = json.dumps([rfc3339(event.start_at), event.key]).encode()
+def encode_cursor(start_at: str, key: str) -> str:
+    """An opaque cursor: the sort key of the last event of a page."""
+    payload = json.dumps([start_at, key]).encode()
     return base64.urlsafe_b64encode(payload).decode().rstrip("=")
 
 
@@ -54,98 +71,291 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         start, key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return parse_timestamp(start), str(key)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        if not isinstance(start, str) or not isinstance(key, str):
+            raise TypeError
+        return parse_timestamp(start), key
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise ValueError("not a cursor this service issued") from None
 
 
 @dataclass
 class TimelineFilter:
+    """A timeline query: the window, the filters, the page."""
+
     start: datetime | None = None
     end: datetime | None = None
     sources: list[str] = field(default_factory=list)
-    actor: str | None = None
+    actors: list[str] = field(default_factory=list)
     type: str | None = None
     q: str | None = None
     min_sources: int | None = None
+    agreement: str | None = None
     after: tuple[datetime, str] | None = None
     limit: int = 50
+    include: frozenset[str] = frozenset()
+    total: bool = False
 
 
-def timeline(session: Session, f: TimelineFilter) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of merged events in date order, and the cursor of the next page."""
-    stmt = select(Event)
-    if f.start is not None:
-        stmt = stmt.where(Event.end_at > f.start)
+@dataclass
+class TimelinePage:
+    events: list[dict[str, Any]]
+    next_cursor: str | None
+    total: int | None = None
+
+
+# ------------------------------------------------------------------------ data version
+
+
+def data_version(session: Session) -> tuple[int, datetime | None]:
+    """The stored timeline's change counter and when it last changed: one tiny query."""
+    row = session.execute(
+        select(DataVersion.version, DataVersion.changed_at).where(DataVersion.id == 1)
+    ).first()
+    return (row[0], row[1]) if row else (0, None)
+
+
+# ---------------------------------------------------------------------------- actors
+
+
+def actor_names(name: str) -> list[str]:
+    """The stored names an ``actor=`` value stands for: its canonical name, and itself.
+
+    Aliases ("Lukashenka", "the Kremlin") resolve through the actor table, case-insensitively.
+    """
+    from . import actors
+
+    canonicalize = getattr(actors, "canonical_name", None)
+    names = [name]
+    try:
+        if canonicalize is not None:
+            found = canonicalize(name)
+        else:
+            found = _alias_index().get(name.strip().casefold())
+    except Exception:  # the actor table is optional for reading
+        found = None
+    if found and found not in names:
+        names.insert(0, found)
+    return names
+
+
+_aliases: dict[str, str] | None = None
+_alias_lock = threading.Lock()
+
+
+def _alias_index() -> dict[str, str]:
+    global _aliases
+    with _alias_lock:
+        if _aliases is None:
+            from .actors import default_table
+
+            table = default_table()
+            index = {alias.casefold(): canon for alias, canon in table.aliases.items()}
+            index.update({canon.casefold(): canon for canon in table.actors})
+            _aliases = index
+        return _aliases
+
+
+# -------------------------------------------------------------------------- timeline
+
+_EVENT_COLUMNS = (
+    Event.id,
+    Event.key,
+    Event.date_value,
+    Event.granularity,
+    Event.start_at,
+    Event.end_at,
+    Event.agreement,
+    Event.title,
+    Event.type,
+    Event.actors,
+    Event.location,
+    Event.source_count,
+    Event.mention_count,
+    Event.first_reported_at,
+)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(f: TimelineFilter) -> list[ColumnElement[bool]]:
+    """Every filter except the date window and the cursor."""
+    conds: list[ColumnElement[bool]] = []
     if f.end is not None:
-        stmt = stmt.where(Event.start_at < f.end)
+        conds.append(Event.start_at < f.end)
     if f.type:
-        stmt = stmt.where(Event.type == f.type)
+        conds.append(Event.type == f.type)
+    if f.agreement:
+        conds.append(Event.agreement == f.agreement)
     if f.min_sources:
-        stmt = stmt.where(Event.source_count >= f.min_sources)
-    if f.actor:
-        stmt = stmt.where(
-            Event.id.in_(
-                select(EventActor.event_id).where(func.lower(EventActor.actor) == f.actor.lower())
-            )
+        conds.append(Event.source_count >= f.min_sources)
+    if f.actors:
+        conds.append(
+            exists().where(EventActor.event_id == Event.id, EventActor.actor.in_(f.actors))
         )
     if f.sources:
-        stmt = stmt.where(
-            Event.id.in_(
-                select(Mention.event_id)
-                .join(Document, Mention.document_id == Document.id)
-                .join(Source, Document.source_id == Source.id)
-                .where(Source.slug.in_(f.sources))
-            )
+        conds.append(
+            exists()
+            .where(Mention.event_id == Event.id)
+            .where(Document.id == Mention.document_id)
+            .where(Source.id == Document.source_id, Source.slug.in_(f.sources))
         )
     if f.q:
-        like = f"%{f.q.lower()}%"
-        stmt = stmt.where(
+        like = _like(f.q)
+        conds.append(
             or_(
-                func.lower(Event.title).like(like),
-                Event.id.in_(
-                    select(Mention.event_id).where(func.lower(Mention.sentence).like(like))
+                Event.title.ilike(like, escape="\\"),
+                exists().where(
+                    Mention.event_id == Event.id, Mention.sentence.ilike(like, escape="\\")
                 ),
             )
         )
     if f.after is not None:
         start, key = f.after
-        stmt = stmt.where(
-            or_(Event.start_at > start, and_(Event.start_at == start, Event.key > key))
+        conds.append(Event.start_at >= start)
+        conds.append(or_(Event.start_at > start, Event.key > key))
+    return conds
+
+
+class SpanCache:
+    """The longest interval of each granularity, per database and data version.
+
+    A window query asks each granularity for events starting no earlier than
+    ``from - longest span``: an index range that holds little besides the answer.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._spans: dict[str, tuple[int, dict[str, float]]] = {}
+
+    def get(self, session: Session, version: int) -> dict[str, float]:
+        bind = session.get_bind()
+        key = str(bind.url)
+        with self._lock:
+            hit = self._spans.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        if bind.dialect.name == "sqlite":
+            days = func.max(func.julianday(Event.end_at) - func.julianday(Event.start_at))
+        else:
+            days = func.max(func.extract("epoch", Event.end_at - Event.start_at)) / 86400.0
+        rows = session.execute(select(Event.granularity, days).group_by(Event.granularity))
+        spans = {g: float(d or 0.0) for g, d in rows}
+        with self._lock:
+            self._spans[key] = (version, spans)
+        return spans
+
+
+spans = SpanCache()
+
+
+def page_statement(
+    f: TimelineFilter, granularity_spans: dict[str, float] | None
+) -> Select[Any] | None:
+    """The page's SQL: one ordered index range, or one per granularity when windowed."""
+    conds = _conditions(f)
+    order = (Event.start_at, Event.key)
+    n = f.limit + 1
+    if f.start is None:
+        return select(*_EVENT_COLUMNS).where(*conds).order_by(*order).limit(n)
+    if not granularity_spans:
+        return None
+    parts = []
+    for granularity, days in sorted(granularity_spans.items()):
+        lowest = f.start - timedelta(days=days + 1e-3)
+        parts.append(
+            select(*_EVENT_COLUMNS)
+            .where(
+                Event.granularity == granularity,
+                Event.start_at > lowest,
+                Event.end_at > f.start,
+                *conds,
+            )
+            .order_by(*order)
+            .limit(n)
         )
-    events = list(session.scalars(stmt.order_by(Event.start_at, Event.key).limit(f.limit + 1)))
-    next_cursor = encode_cursor(events[f.limit - 1]) if len(events) > f.limit else None
-    events = events[: f.limit]
-    return event_dicts(session, events), next_cursor
+    if len(parts) == 1:
+        return parts[0]
+    merged = union_all(*(select(p.subquery()) for p in parts)).subquery()
+    return select(merged).order_by(merged.c.start_at, merged.c.key).limit(n)
 
 
-def event_dicts(session: Session, events: list[Event]) -> list[dict[str, Any]]:
-    """Events with their per-document evidence, fetched for the whole page at once."""
-    refs = _source_refs(session, [e.id for e in events])
-    return [dict(_event_dict(e), sources=refs.get(e.id, [])) for e in events]
+def timeline(session: Session, f: TimelineFilter, *, version: int | None = None) -> TimelinePage:
+    """One page of merged events in (start, id) order, and the cursor of the next page."""
+    granularity_spans = None
+    if f.start is not None:
+        if version is None:
+            version = data_version(session)[0]
+        granularity_spans = spans.get(session, version)
+    stmt = page_statement(f, granularity_spans)
+    rows = session.execute(stmt).all() if stmt is not None else []
+    next_cursor = None
+    if len(rows) > f.limit:
+        rows = rows[: f.limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(rfc3339(last.start_at) or "", last.key)
+    events = event_rows_to_dicts(session, rows, f.include)
+    total = count_events(session, f) if f.total else None
+    return TimelinePage(events, next_cursor, total)
 
 
-def _event_dict(e: Event) -> dict[str, Any]:
+def count_events(session: Session, f: TimelineFilter) -> int:
+    """How many events match the filter, all pages together (only when asked: it scans)."""
+    conds = _conditions(TimelineFilter(**{**f.__dict__, "after": None}))
+    if f.start is not None:
+        conds.append(Event.end_at > f.start)
+    return session.scalar(select(func.count()).select_from(Event).where(*conds)) or 0
+
+
+def event_rows_to_dicts(
+    session: Session, rows: Sequence[Any], include: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """Rows of ``_EVENT_COLUMNS`` as event dicts, with their evidence batched in."""
+    ids = [r.id for r in rows]
+    refs = _source_refs(session, ids)
+    events = [_event_dict(r, refs.get(r.id, [])) for r in rows]
+    include = set(include)
+    if include and ids:
+        mentions = _mentions_by_event(session, ids)
+        for row, event in zip(rows, events, strict=True):
+            found = mentions.get(row.id, [])
+            if "mentions" in include:
+                event["mentions"] = found
+            if "claims" in include:
+                event["claims"] = [_claim(m) for m in found]
+    return events
+
+
+def _event_dict(r: Any, sources: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-        "id": e.key,
+        "id": r.key,
         "date": {
-            "value": e.date_value,
-            "granularity": e.granularity,
-            "start": e.start_at,
-            "end": e.end_at,
-            "agreement": e.agreement,
+            "value": r.date_value,
+            "granularity": r.granularity,
+            "start": rfc3339(r.start_at),
+            "end": rfc3339(r.end_at),
+            "agreement": r.agreement,
         },
-        "title": e.title,
-        "type": e.type,
-        "actors": list(e.actors or []),
-        "location": e.location,
-        "source_count": e.source_count,
-        "mention_count": e.mention_count,
-        "first_reported_at": e.first_reported_at,
+        "title": r.title,
+        "type": r.type,
+        "actors": list(r.actors or ()),
+        "location": r.location,
+        "source_count": r.source_count,
+        "mention_count": r.mention_count,
+        "first_reported_at": rfc3339(r.first_reported_at),
+        "sources": sources,
     }
 
 
+def event_dicts(session: Session, events: list[Event]) -> list[dict[str, Any]]:
+    """ORM events (as ingest returns them) in the timeline's event shape."""
+    return event_rows_to_dicts(session, events)
+
+
 def _source_refs(session: Session, event_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each event's evidence, one entry per reporting document, in publication order."""
     if not event_ids:
         return {}
     rows = session.execute(
@@ -176,7 +386,7 @@ def _source_refs(session: Session, event_ids: list[int]) -> dict[int, list[dict[
                 "name": name,
                 "document_id": doc_id,
                 "url": url,
-                "published_at": published_at,
+                "published_at": rfc3339(published_at),
                 "sentence": sentence,
                 "when_text": when_text,
             }
@@ -184,49 +394,102 @@ def _source_refs(session: Session, event_ids: list[int]) -> dict[int, list[dict[
     return refs
 
 
+def _claim(m: dict[str, Any]) -> dict[str, Any]:
+    """A mention reduced to its date claim: who dated the event how, from which words."""
+    return {
+        "source": m["source"],
+        "document_id": m["document_id"],
+        "value": m["date"]["value"],
+        "granularity": m["date"]["granularity"],
+        "when_text": m["when_text"],
+        "attribution": m["attribution"],
+        "modality": m["modality"],
+    }
+
+
+_MENTION_COLUMNS = (
+    Mention.id,
+    Mention.document_id,
+    Mention.event_id,
+    Mention.sentence,
+    Mention.sentence_start,
+    Mention.sentence_end,
+    Mention.when_text,
+    Mention.date_value,
+    Mention.granularity,
+    Mention.start_at,
+    Mention.end_at,
+    Mention.anchor_at,
+    Mention.anchor_timezone,
+    Mention.resolver_version,
+    Mention.title,
+    Mention.type,
+    Mention.actors,
+    Mention.attribution,
+    Mention.modality,
+)
+
+
 def mention_dicts(session: Session, where: Any) -> list[dict[str, Any]]:
     """Mentions with their date claims, for an event's or a document's detail view."""
     rows = session.execute(
-        select(Mention, Event.key, Source.slug)
+        select(*_MENTION_COLUMNS, Event.key.label("event_key"), Source.slug)
         .join(Document, Mention.document_id == Document.id)
         .join(Source, Document.source_id == Source.id)
         .outerjoin(Event, Mention.event_id == Event.id)
         .where(where)
         .order_by(Document.published_at, Document.id, Mention.sentence_start)
     ).all()
-    return [
-        {
-            "id": m.id,
-            "document_id": m.document_id,
-            "event_id": key,
-            "source": slug,
-            "sentence": m.sentence,
-            "span": [m.sentence_start, m.sentence_end],
-            "when_text": m.when_text,
-            "date": {
-                "value": m.date_value,
-                "granularity": m.granularity,
-                "start": m.start_at,
-                "end": m.end_at,
-            },
-            "anchor": {"published_at": rfc3339(m.anchor_at), "timezone": m.anchor_timezone},
-            "resolver_version": m.resolver_version,
-            "title": m.title,
-            "type": m.type,
-            "actors": list(m.actors or []),
-            "attribution": m.attribution,
-            "modality": m.modality,
-        }
-        for m, key, slug in rows
-    ]
+    return [_mention_dict(m) for m in rows]
+
+
+def _mention_dict(m: Any) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "document_id": m.document_id,
+        "event_id": m.event_key,
+        "source": m.slug,
+        "sentence": m.sentence,
+        "span": [m.sentence_start, m.sentence_end],
+        "when_text": m.when_text,
+        "date": {
+            "value": m.date_value,
+            "granularity": m.granularity,
+            "start": rfc3339(m.start_at),
+            "end": rfc3339(m.end_at),
+        },
+        "anchor": {"published_at": rfc3339(m.anchor_at), "timezone": m.anchor_timezone},
+        "resolver_version": m.resolver_version,
+        "title": m.title,
+        "type": m.type,
+        "actors": list(m.actors or ()),
+        "attribution": m.attribution,
+        "modality": m.modality,
+    }
+
+
+def _mentions_by_event(session: Session, event_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    rows = session.execute(
+        select(*_MENTION_COLUMNS, Event.key.label("event_key"), Source.slug)
+        .join(Document, Mention.document_id == Document.id)
+        .join(Source, Document.source_id == Source.id)
+        .join(Event, Mention.event_id == Event.id)
+        .where(Mention.event_id.in_(event_ids))
+        .order_by(Document.published_at, Document.id, Mention.sentence_start)
+    ).all()
+    for m in rows:
+        out.setdefault(m.event_id, []).append(_mention_dict(m))
+    return out
 
 
 def event_detail(session: Session, key: str) -> dict[str, Any] | None:
-    event = session.scalar(select(Event).where(Event.key == key))
-    if event is None:
+    """One event by its public id, with every mention and its date claim."""
+    row = session.execute(select(*_EVENT_COLUMNS).where(Event.key == key)).first()
+    if row is None:
         return None
-    data = event_dicts(session, [event])[0]
-    data["mentions"] = mention_dicts(session, Mention.event_id == event.id)
+    data = event_rows_to_dicts(session, [row])[0]
+    data["mentions"] = mention_dicts(session, Mention.event_id == row.id)
     return data
 
 

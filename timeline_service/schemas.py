@@ -16,6 +16,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from .queries import AGREEMENTS, INCLUDES
 from .timeutil import parse_timestamp, rfc3339
 
 
@@ -23,7 +24,7 @@ class Timestamp(fields.Field):
     """RFC 3339 out; ISO 8601 timestamp or bare date in (a date means midnight UTC)."""
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return rfc3339(value)
+        return value if isinstance(value, str) else rfc3339(value)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if not isinstance(value, str):
@@ -68,13 +69,17 @@ class DocumentIn(Schema):
 
 
 class TimelineQuery(Schema):
-    """``GET /v1/timeline`` query parameters."""
+    """``GET /v1/timeline`` (and ``/embed``) query parameters.
+
+    ``include`` arrives as a list (repeated or comma-separated); ``format`` is checked
+    against the installed output formats by the view.
+    """
 
     class Meta:
         unknown = EXCLUDE
 
-    from_ = fields.String(data_key="from")
-    to = fields.String()
+    from_ = fields.String(data_key="from", validate=validate.Length(min=1, max=40))
+    to = fields.String(validate=validate.Length(min=1, max=40))
     source = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
     actor = fields.String(validate=validate.Length(min=1, max=200))
     type = fields.String(validate=validate.Length(min=1, max=32))
@@ -82,6 +87,11 @@ class TimelineQuery(Schema):
     min_sources = fields.Integer(validate=validate.Range(min=1, max=1000))
     limit = fields.Integer(validate=validate.Range(min=1, max=500))
     cursor = fields.String(validate=validate.Length(max=500))
+    agreement = fields.String(validate=validate.OneOf(AGREEMENTS))
+    include = fields.List(fields.String(validate=validate.OneOf(INCLUDES)))
+    total = fields.Boolean()
+    format = fields.String(validate=validate.Length(min=1, max=40))
+    group = fields.String(validate=validate.OneOf(("type", "source")))
 
 
 # ---------------------------------------------------------------------------- responses
@@ -127,6 +137,18 @@ class MentionOut(Schema):
     modality = fields.String()
 
 
+class ClaimOut(Schema):
+    """One mention's date claim, as ``include=claims`` adds it to an event."""
+
+    source = fields.String()
+    document_id = fields.Integer()
+    value = fields.String()
+    granularity = fields.String()
+    when_text = fields.String(allow_none=True)
+    attribution = fields.String(allow_none=True)
+    modality = fields.String()
+
+
 class EventOut(Schema):
     id = fields.String()
     date = fields.Nested(DateOut)
@@ -138,15 +160,21 @@ class EventOut(Schema):
     mention_count = fields.Integer()
     first_reported_at = Timestamp(allow_none=True)
     sources = fields.List(fields.Nested(SourceRefOut))
+    mentions = fields.List(fields.Nested(MentionOut))
+    claims = fields.List(fields.Nested(ClaimOut))
 
 
 class EventDetailOut(EventOut):
-    mentions = fields.List(fields.Nested(MentionOut))
+    """``GET /v1/events/{id}``: the event shape, always with ``mentions``."""
 
 
 class TimelineOut(Schema):
+    """The JSON format of a timeline page; the hot path renders it without this schema,
+    and the tests hold that output equal to what this schema dumps."""
+
     events = fields.List(fields.Nested(EventOut))
     next_cursor = fields.String(allow_none=True)
+    total = fields.Integer()
 
 
 class DocumentOut(Schema):

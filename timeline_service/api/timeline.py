@@ -1,36 +1,49 @@
-"""``GET /v1/timeline``: merged events in date order, filtered and paginated."""
+"""``GET /v1/timeline``: merged events in date order, filtered, paginated, in any format."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, g, request
 from marshmallow import ValidationError
 
+from ..caching import current_version, versioned
 from ..db import get_session
 from ..errors import APIError
-from ..queries import TimelineFilter, decode_cursor, partial_date_bounds, timeline
-from ..schemas import TimelineOut, TimelineQuery
+from ..formats import OutputFormat, PageMeta, get_formats, to_bytes
+from ..queries import TimelineFilter, actor_names, decode_cursor, partial_date_bounds, timeline
+from ..schemas import TimelineQuery
 
 bp = Blueprint("timeline", __name__, url_prefix="/v1")
 
 _query = TimelineQuery()
-_out = TimelineOut()
+
+#: parameters that may be repeated (or, for ``include``, comma-separated)
+LISTS = ("source", "include")
 
 
-def _args() -> dict:
-    args = request.args.to_dict()
-    if "source" in request.args:
-        args["source"] = request.args.getlist("source")
+def _args() -> dict[str, Any]:
+    args: dict[str, Any] = request.args.to_dict()
+    for name in LISTS:
+        if name in request.args:
+            args[name] = request.args.getlist(name)
+    if "include" in args:
+        args["include"] = [part for v in args["include"] for part in v.split(",") if part]
     return args
 
 
-def build_filter() -> TimelineFilter:
-    """The request's filter, or a 400 problem naming each bad parameter."""
+def build_filter() -> tuple[TimelineFilter, OutputFormat, dict[str, Any]]:
+    """The request's filter and format, or a 400 problem naming each bad parameter."""
     try:
         args = _query.load(_args())
     except ValidationError as exc:
         raise APIError(400, "Invalid query parameters", errors=exc.messages_dict) from None
     errors: dict[str, list[str]] = {}
-    f = TimelineFilter(limit=args.get("limit", current_app.config["DEFAULT_PAGE_SIZE"]))
+    limit = args.get("limit", current_app.config["DEFAULT_PAGE_SIZE"])
+    if limit > current_app.config["MAX_PAGE_SIZE"]:
+        errors["limit"] = [f"Must be at most {current_app.config['MAX_PAGE_SIZE']}."]
+    f = TimelineFilter(limit=limit)
     for name, attr, side in (("from", "from_", 0), ("to", "to", 1)):
         if attr in args:
             try:
@@ -42,17 +55,51 @@ def build_filter() -> TimelineFilter:
             f.after = decode_cursor(args["cursor"])
         except ValueError as exc:
             errors["cursor"] = [str(exc)]
+    formats = get_formats()
+    fmt = formats.get(args.get("format", "json"))
+    if fmt is None:
+        errors["format"] = [f"Unknown format; installed: {', '.join(sorted(formats))}."]
     if errors:
         raise APIError(400, "Invalid query parameters", errors=errors)
+    assert fmt is not None
     f.sources = args.get("source", [])
-    f.actor = args.get("actor")
+    f.actors = actor_names(args["actor"]) if "actor" in args else []
     f.type = args.get("type")
     f.q = args.get("q")
     f.min_sources = args.get("min_sources")
-    return f
+    f.agreement = args.get("agreement")
+    f.include = frozenset(args.get("include", ()))
+    f.total = bool(args.get("total", False))
+    return f, fmt, args
+
+
+def next_link(cursor: str) -> str:
+    """The next page's ``Link`` header, relative so a cached response suits any host."""
+    pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
+    pairs.append(("cursor", cursor))
+    return f'<{request.path}?{urlencode(pairs)}>; rel="next"'
+
+
+def _formats_generation() -> int:
+    """Changes when plugins come or go, so a cached page never outlives its format."""
+    return id(get_formats())
 
 
 @bp.get("/timeline")
-def get_timeline():
-    events, next_cursor = timeline(get_session(), build_filter())
-    return _out.dump({"events": events, "next_cursor": next_cursor})
+@versioned(salt=_formats_generation)
+def get_timeline() -> Response:
+    f, fmt, args = build_filter()
+    page = timeline(get_session(), f, version=current_version())
+    meta = PageMeta(
+        next_cursor=page.next_cursor,
+        total=page.total,
+        params={k: v for k, v in args.items() if isinstance(v, str)},
+        data_version=current_version(),
+        changed_at=g.get("data_changed_at"),
+    )
+    response = Response(to_bytes(fmt.render(page.events, meta)), mimetype=fmt.media_type)
+    if page.next_cursor:
+        response.headers["Link"] = next_link(page.next_cursor)
+    if fmt.extension not in ("json",):
+        response.headers["Content-Disposition"] = f'inline; filename="timeline.{fmt.extension}"'
+    return response

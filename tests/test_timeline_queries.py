@@ -1,0 +1,162 @@
+"""The timeline query on the seeds: windows, filters, order, paging, totals, stable ids."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import seed_manifest, seed_text
+
+from timeline_service.queries import partial_date_bounds
+from timeline_service.schemas import TimelineOut
+from timeline_service.timeutil import parse_timestamp
+
+
+def pages(client, **params) -> list[dict]:
+    """Every event, fetched in small pages through the cursor."""
+    events, cursor = [], None
+    while True:
+        query = dict(params, limit=params.get("limit", 4), **({"cursor": cursor} if cursor else {}))
+        page = client.get("/v1/timeline", query_string=query)
+        assert page.status_code == 200, page.json
+        events += page.json["events"]
+        cursor = page.json["next_cursor"]
+        if cursor is None:
+            return events
+
+
+def overlaps(event: dict, start: str | None, end: str | None) -> bool:
+    s, e = parse_timestamp(event["date"]["start"]), parse_timestamp(event["date"]["end"])
+    lo = partial_date_bounds(start)[0] if start else None
+    hi = partial_date_bounds(end)[1] if end else None
+    return (lo is None or e > lo) and (hi is None or s < hi)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2022", "2022"),
+        ("2022-02", "2022-02"),
+        ("2022-02-24", None),
+        (None, "2022-02-24"),
+        ("1990-06", "1990-06"),
+        ("2023-02-14", "2023-02-16"),
+        ("2022-02-24T02:00:30Z", "2022-02-24T02:00:30Z"),
+    ],
+)
+def test_window_is_exactly_the_overlapping_events(seeded, client, start, end):
+    everything = pages(client, limit=500)
+    params = {k: v for k, v in (("from", start), ("to", end)) if v}
+    expected = [e["id"] for e in everything if overlaps(e, start, end)]
+    assert expected, "each window holds some seed events"
+    assert [e["id"] for e in pages(client, **params)] == expected
+    assert len(expected) < len(everything)
+
+
+def test_order_is_date_then_id_and_pages_are_seamless(seeded, client):
+    one_page = client.get("/v1/timeline?limit=500").json["events"]
+    keys = [(parse_timestamp(e["date"]["start"]), e["id"]) for e in one_page]
+    assert keys == sorted(keys)
+    assert [e["id"] for e in pages(client, limit=3)] == [e["id"] for e in one_page]
+
+
+def test_partial_dates_cover_their_period(seeded, client):
+    by_year = pages(client, **{"from": "2022", "to": "2022"})
+    by_days = pages(client, **{"from": "2022-01-01", "to": "2022-12-31"})
+    assert by_year == by_days
+
+
+def test_actor_filter_accepts_canonical_name_and_aliases(seeded, client):
+    everything = pages(client, limit=500)
+    name = "Aleksandr Lukashenko"
+    expected = [e["id"] for e in everything if name in e["actors"]]
+    assert expected, "the seeds name Lukashenko"
+    for asked in (name, "Lukashenka", "lukashenko", "Alexander Lukashenko"):
+        assert [e["id"] for e in pages(client, actor=asked)] == expected, asked
+    assert pages(client, actor="Nobody In Particular") == []
+
+
+def test_type_agreement_and_min_sources(seeded, client):
+    everything = pages(client, limit=500)
+    for event_type in {e["type"] for e in everything}:
+        got = pages(client, type=event_type)
+        assert [e["id"] for e in got] == [e["id"] for e in everything if e["type"] == event_type]
+    for agreement in ("single", "agree", "disputed"):
+        got = pages(client, agreement=agreement)
+        want = [e["id"] for e in everything if e["date"]["agreement"] == agreement]
+        assert [e["id"] for e in got] == want
+    bad = client.get("/v1/timeline?agreement=maybe")
+    assert bad.status_code == 400 and "agreement" in bad.json["errors"]
+
+
+def test_text_search_covers_titles_and_sentences_literally(seeded, client):
+    everything = pages(client, limit=500)
+    word = "phone"
+    want = [
+        e["id"]
+        for e in everything
+        if word in (e["title"] + " ".join(s["sentence"] for s in e["sources"])).lower()
+    ]
+    assert want
+    assert [e["id"] for e in pages(client, q="PHONE")] == want
+    assert pages(client, q="%") == [], "LIKE wildcards are matched literally"
+    assert pages(client, q="_") == []
+
+
+def test_total_only_on_request(seeded, client):
+    plain = client.get("/v1/timeline?limit=2").json
+    assert "total" not in plain
+    counted = client.get("/v1/timeline?limit=2&total=true&from=2022").json
+    assert counted["total"] == len(pages(client, **{"from": "2022"}))
+    last_page = client.get(
+        "/v1/timeline", query_string={"total": "true", "cursor": plain["next_cursor"]}
+    ).json
+    assert last_page["total"] == len(pages(client)), "the total ignores the cursor"
+
+
+def test_include_mentions_and_claims(seeded, client):
+    events = client.get("/v1/timeline?limit=500&include=mentions,claims").json["events"]
+    for e in events:
+        assert len(e["mentions"]) == e["mention_count"] == len(e["claims"])
+        assert all(m["event_id"] == e["id"] for m in e["mentions"])
+        assert {c["value"] for c in e["claims"]} >= {e["date"]["value"]} or e["date"][
+            "agreement"
+        ] == "disputed"
+    plain = client.get("/v1/timeline?limit=1").json["events"][0]
+    assert "mentions" not in plain and "claims" not in plain
+    assert client.get("/v1/timeline?include=everything").status_code == 400
+
+
+def test_fast_path_output_is_what_the_schema_dumps(seeded, client):
+    body = client.get("/v1/timeline?limit=500&total=true").json
+    assert TimelineOut().dump(body) == body
+    detail = client.get(f"/v1/events/{body['events'][0]['id']}").json
+    from timeline_service.schemas import EventDetailOut
+
+    assert EventDetailOut().dump(detail) == detail
+
+
+def test_event_ids_survive_reingestion(seeded, client):
+    before = {e["id"]: e for e in pages(client, limit=500)}
+    fed = [i for i, e in before.items() if any(s["document_id"] == 1 for s in e["sources"])]
+    assert fed
+    url = client.get("/v1/documents/1").json["url"]
+    assert client.delete("/v1/documents/1").status_code == 204
+    gone = [i for i in fed if client.get(f"/v1/events/{i}").status_code == 404]
+    assert gone, "events only document 1 supported are gone"
+    entry = next(e for e in seed_manifest() if e["url"] == url)
+    payload = {k: v for k, v in entry.items() if k in ("url", "published_at", "source", "title")}
+    posted = client.post("/v1/documents", json={"text": seed_text(entry["file"]), **payload})
+    assert posted.status_code == 201, posted.json
+    after = {e["id"] for e in pages(client, limit=500)}
+    assert set(before) == after, "the same articles give the same event ids"
+    for event_id in fed:
+        assert client.get(f"/v1/events/{event_id}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["from=2022-02-30", "to=10000", "from=0000", "limit=501", "cursor=bm9wZQ", "format=pdf"],
+)
+def test_bad_parameters_are_named(client, query):
+    response = client.get(f"/v1/timeline?{query}")
+    assert response.status_code == 400
+    assert set(response.json["errors"]) == {query.split("=")[0]}
