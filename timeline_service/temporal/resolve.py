@@ -49,6 +49,7 @@ class Context:
     language: str = "en"
     anchor_time: datetime | None = None  # publication moment, when known to the minute
     ref_day: date | None = None  # last day the text itself named, for bare clock times
+    ref_quarter: tuple[str, int] | None = None  # last quarter named, and where it ended
 
 
 @dataclass(slots=True)
@@ -339,7 +340,9 @@ def _quarter(c: Candidate, tense: str | None, ctx: Context) -> Reading:
     elif det.startswith("this year"):
         pass
     elif tense == "future":
-        ey, em = add_months(start, size)
+        # Results of a quarter that ended within the last three months are still
+        # "to be reported"; an older one must be next year's.
+        ey, em = add_months(start, size + 3)
         if date(ey, em, 1) <= ctx.anchor:
             year += 1
     elif start > ctx.anchor:
@@ -589,6 +592,9 @@ def _relunit(c: Candidate, tense: str | None, ctx: Context) -> Reading:
     mod = _pre_mod(p.get("pre"))
     if p.get("unit3"):  # "year-earlier profit", "the year-ago quarter"
         rel, unit = "last", "year"
+        compared = _compared_quarter(c, ctx)
+        if compared:
+            return Reading("DATE", compared, "quarter", mod, anchored=True)
     if p.get("yearsend"):
         rel, unit, mod = "year end", "year", "END"
     if unit in ("fiscal year", "calendar year"):
@@ -620,6 +626,19 @@ def _relunit(c: Candidate, tense: str | None, ctx: Context) -> Reading:
         shift = -1  # "by the end of the year", said in spring, is last year's end
     value, gran = _unit_value(ctx.anchor, unit, shift)
     return Reading("DATE", value, gran, mod, anchored=True)
+
+
+def _compared_quarter(c: Candidate, ctx: Context) -> str | None:
+    """"Profit rose in the third quarter from $5 million a year earlier": a year-back
+    comparison made while a quarter is under discussion means that quarter a year
+    before, not the whole previous year."""
+    if ctx.ref_quarter is None or c.start - ctx.ref_quarter[1] > _COMPARISON_REACH:
+        return None
+    year, q = ctx.ref_quarter[0].split("-Q")
+    return f"{int(year) - 1}-Q{q}"
+
+
+_COMPARISON_REACH = 400  # characters: the same or the next sentence or two
 
 
 def _duration_value(n: int | float | None, unit: str) -> str:
@@ -712,6 +731,9 @@ def _duration(c: Candidate, text: str, tense: str | None, ctx: Context) -> Readi
             )
         if isinstance(n, float):
             n = round(n)
+        compared = _compared_quarter(c, ctx) if (base, n, sign) == ("year", 1, -1) else None
+        if compared:
+            return Reading("DATE", compared, "quarter", mod, anchored=True)
         if base == "fortnight":
             base, n = "week", n * 2
         value, gran = _unit_value(ref, base, sign * n)

@@ -20,6 +20,7 @@ _AUX_PAST = {
     "wasn't", "weren't", "'ve", "'d",
 }  # fmt: skip
 _AUX_PRESENT = {"is", "are", "am", "do", "does", "isn't", "aren't", "doesn't", "don't", "'s", "'re"}
+_AUXILIARIES = _MODAL | _AUX_PAST | _AUX_PRESENT
 _BE = {"be", "been", "being", "have", "get", "got"}
 _ADVERBS = {
     "not", "n't", "also", "still", "already", "just", "never", "then", "now", "soon",
@@ -84,6 +85,16 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
+def _participle_like(word: str) -> bool:
+    return (
+        word in _IRREGULAR_PAST
+        or word in _BE
+        or word in _ADVERBS
+        or word in ("n't", "not", "set", "put", "cut", "hit", "let", "shut", "spread")
+        or (len(word) > 3 and (word.endswith(("ed", "en", "wn"))))
+    )
+
+
 def _word_role(
     word: str, nxt: str | None, prev: str | None = None, prev2: str | None = None
 ) -> str | None:
@@ -93,6 +104,8 @@ def _word_role(
         return None
     if w in _MODAL:
         return "past" if nxt == "have" else "future"  # "may have been" looks back
+    if w in ("has", "have", "'ve") and nxt is not None and not _participle_like(nxt):
+        return "present"  # "now has 45 banks": possession, not a perfect tense
     if w in _AUX_PAST:
         return "past"
     if w in _AUX_PRESENT:
@@ -133,11 +146,14 @@ def _groups(text: str, lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
             i += 1
             continue
         start, tense, j, size = words[i][0], role, i + 1, 1
+        head = words[i][2].lower()
         while j < len(words):
             nxt = words[j + 1][2].lower() if j + 1 < len(words) else None
             r = _word_role(words[j][2], nxt, words[j - 1][2])
             if r is None:
                 break
+            if r == "future" and words[j][2].lower() == "to" and head not in _AUXILIARIES:
+                tense = "future"  # "agreed to purchase", "expects to release"
             size += r != "chain"
             j += 1
         end = words[j - 1][1]
@@ -168,8 +184,14 @@ class TenseReader:
         best: tuple[int, str] | None = None
         clause = _CLAUSE_BREAK.search(self.text, end, bounds[1])
         clause_end = clause.start() if clause else bounds[1]
+        # A reporting verb between a group and the expression opens the reported
+        # clause: "reports attributed to X said ... in September" ignores "attributed".
+        barrier = max(
+            (g_end for g_start, g_end, _, rep in groups if rep and g_end <= start - 4),
+            default=bounds[0],
+        )
         for g_start, g_end, tense, reporting in groups:
-            if (g_start < end and start < g_end) or g_start >= clause_end:
+            if (g_start < end and start < g_end) or g_start >= clause_end or g_end < barrier:
                 continue
             dist = start - g_end if g_end <= start else g_start - end
             if reporting and dist > 3:
