@@ -16,7 +16,12 @@ from timeline_service.article import Article, RawDocument
 from timeline_service.hookspecs import hookimpl
 from timeline_service.sources import Source
 
-CNN_TAG = re.compile(r"\(CNN(?: Business| Español)?\)\s*[—–-]")
+CNN_TAG = re.compile(r"(?:\(CNN(?: Business| Español)?\)|\bCNN)\s*[—–]")
+# CNN's lead today, "Minsk, Belarus CNN — ", and before 2023, "MINSK, Belarus (CNN) — ".
+LEAD = re.compile(
+    r"^(?:(?P<place>[A-Z][\w.'’ -]{1,40}(?:, [A-Z][\w.'’ ]{1,30})?)\s+)?"
+    r"\(?CNN(?: Business| Español)?\)?\s*[—–-]{1,2}\s*"
+)
 ATTRIBUTION = re.compile(
     r"\b(?:told|to|according to|reported by|confirmed to|obtained by|reviewed by) CNN\b|"
     r"\bCNN(?:'s|’s)? (?:team|crew|correspondents?|reporters?|producers?|has learned|"
@@ -55,12 +60,25 @@ class CNN(Source):
         textkit.take_byline(draft)
         textkit.take_date_line(draft)
         textkit.take_date_line(draft)  # "Published ..." and "Updated ..." may both appear
+        _take_lead(draft)
         textkit.take_dateline(draft)
         body, captions = draft.lines[:1], []
         for line in draft.lines[1:]:
             (captions if textkit.looks_like_caption(line) else body).append(line)
         draft.lines, draft.captions = body, captions
         return draft.finish(raw, self, page)
+
+
+def _take_lead(draft: textkit.Draft) -> None:
+    """Cut CNN's lead tag off the first paragraph; its place is the dateline."""
+    for i, line in enumerate(draft.lines[:4]):
+        m = LEAD.match(line)
+        if m and len(line) > m.end():
+            draft.boilerplate.append(m.group(0).strip())
+            draft.lines[i] = line[m.end():]
+            place = m.group("place")
+            draft.dateline = (textkit.parse_dateline(place) if place else None) or draft.dateline
+            return
 
 
 @hookimpl

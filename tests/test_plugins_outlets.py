@@ -179,3 +179,16 @@ def test_outlet_html_goes_through_trafilatura_then_outlet_rules() -> None:
     assert a.paragraphs[-1].startswith("Spokesman Dmitry Peskov")
     assert not body_has(a, "Dear readers")
     assert a.published_at == datetime(2022, 5, 17, tzinfo=ZoneInfo("Europe/Moscow"))
+
+
+def test_cnn_lead_in_the_current_style() -> None:
+    text = (
+        "Ukraine says it shot down Russian drones over Kyiv\n"
+        "Kyiv, Ukraine CNN — Ukraine’s air defenses shot down more than two dozen Russian drones "
+        "over the capital overnight, the city’s military administration said Tuesday.\n"
+        "Residents told CNN they were woken by explosions shortly after 2 a.m."
+    )
+    slug, a = route_and_parse(RawDocument(text=text))
+    assert slug == "cnn"
+    assert a.dateline == "Kyiv, Ukraine"
+    assert a.paragraphs[0].startswith("Ukraine’s air defenses shot down")
