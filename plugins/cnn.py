@@ -20,7 +20,7 @@ CNN_TAG = re.compile(r"(?:\(CNN(?: Business| Español)?\)|\bCNN)\s*[—–]")
 # CNN's lead today, "Minsk, Belarus CNN — ", and before 2023, "MINSK, Belarus (CNN) — ".
 LEAD = re.compile(
     r"^(?:(?P<place>[A-Z][\w.'’ -]{1,40}(?:, [A-Z][\w.'’ ]{1,30})?)\s+)?"
-    r"\(?CNN(?: Business| Español)?\)?\s*[—–-]{1,2}\s*"
+    r"\(?CNN(?: Business| Español)?\)?\s*(?:[—–]{1,2}|--?(?=\s))\s*"
 )
 ATTRIBUTION = re.compile(
     r"\b(?:told|to|according to|reported by|confirmed to|obtained by|reviewed by) CNN\b|"
