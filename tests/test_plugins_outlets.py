@@ -192,3 +192,18 @@ def test_cnn_lead_in_the_current_style() -> None:
     assert slug == "cnn"
     assert a.dateline == "Kyiv, Ukraine"
     assert a.paragraphs[0].startswith("Ukraine’s air defenses shot down")
+
+
+def test_free_russia_forum_russian_page() -> None:
+    text = (
+        "Путин подписал закон об электронных повестках\n\n"
+        "Владимир Путин подписал закон об электронных повестках, сообщает портал правовой "
+        "информации.\n\n"
+        "Повестка будет считаться врученной через семь дней после размещения в личном кабинете.\n\n"
+        "Главная / Новости / Россия / Путин подписал закон об электронных повестках"
+    )
+    slug, a = route_and_parse(RawDocument(text=text))
+    assert slug == "free-russia-forum"
+    assert a.language == "ru"
+    assert a.title == "Путин подписал закон об электронных повестках"
+    assert a.paragraphs[-1].startswith("Повестка будет считаться")
