@@ -72,7 +72,14 @@ def find_temporal_expressions(
                 span_days=reading.span_days,
                 early_hours="early_hours" in reading.extra,
             )
-            if cand.kind.startswith("quarter") and reading.value and reading.value[:4].isdigit():
+            if reading.value and reading.value[:4].isdigit() and not reading.anchored:
+                ctx.ref_year = int(reading.value[:4])
+            if (
+                cand.kind.startswith("quarter")
+                and reading.value
+                and reading.value[:4].isdigit()
+                and "compared" not in reading.extra
+            ):
                 ctx.ref_quarter = (reading.value, cand.end)
             if reading.granularity == "day" and reading.value and len(reading.value) == 10:
                 ctx.ref_day = date.fromisoformat(reading.value)

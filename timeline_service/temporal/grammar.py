@@ -202,7 +202,8 @@ _RULES: list[tuple[str, str]] = [
     ),
     (
         "relunit",  # last year / this week / earlier this month / the end of the year
-        r"(?:(?P<pre>early|late|earlier|later|the\s+(?:start|beginning|middle|end|close|rest|"
+        r"(?:(?P<pre>early|late|earlier\s+in|later\s+in|earlier|later|the\s+(?:start|beginning|"
+        r"middle|end|close|rest|"
         r"remainder)\s+of|by\s+the\s+end\s+of|mid)[\s-]+)?"
         r"(?P<rel>last|next|this|this\s+past|this\s+coming|the\s+past|the\s+previous|the\s+coming|"
         r"the\s+current|the\s+following|the\s+same|that|the|a)\s+"
@@ -211,6 +212,19 @@ _RULES: list[tuple[str, str]] = [
     (
         "relunit",
         r"(?P<rel>year)[\s-](?P<unit>end)(?![\w-])|(?P<rel2>the\s+)?(?P<unit2>weekend)(?![\w-])",
+    ),
+    (
+        "relunit",  # year-earlier profit / the year-ago period / for the full year / year's end
+        r"(?:(?P<det3>the)\s+)?(?:comparable\s+|same\s+)?(?P<unit3>year)(?P<ago>-earlier|-ago|\s+ago)"
+        r"(?:\s+(?P<period>period))?(?=\s+[a-z]|[\s.,;])"
+        r"|(?P<yearsend>year's\s+end)"
+        r"|(?P<prep4>for|of|during|throughout)\s+(?P<x>the\s+(?:(?P<yadj>full|fiscal|current|"
+        r"calendar|latest\s+fiscal)\s+)?(?P<unit4>year))(?P<ended>\s+(?:ended|ending))?(?![\w-])",
+    ),
+    (
+        "quarter_rel",  # the latest period, in financial reports
+        r"(?P<det>the)\s+(?P<qrel>latest|most\s+recent|year-ago|year-earlier|comparable|same)\s+"
+        r"(?P<period>period)(?![\w-])",
     ),
     (
         "duration",  # the past three months / 24 hours / two-year / a week or so ago
@@ -545,7 +559,7 @@ def _accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bo
             return False  # "ABC's This Week": a title
         rel = (parts.get("rel") or "").lower()
         unit = (parts.get("unit") or parts.get("unit2") or "").lower()
-        if rel in ("the", "a", "that") and unit != "weekend":
+        if rel in ("the", "a") and unit != "weekend":
             # "the year" / "a year" alone are too often not a reference to a period.
             return bool(parts.get("pre")) and unit in ("year", "month", "week", "fiscal year")
         return True

@@ -50,6 +50,7 @@ class Context:
     anchor_time: datetime | None = None  # publication moment, when known to the minute
     ref_day: date | None = None  # last day the text itself named, for bare clock times
     ref_quarter: tuple[str, int] | None = None  # last quarter named, and where it ended
+    ref_year: int | None = None  # year of the last absolute date named ("that year")
 
 
 @dataclass(slots=True)
@@ -179,8 +180,12 @@ _DEADLINE = re.compile(
 
 def _deadline_direction(text: str, start: int, tense: str | None) -> str | None:
     """Tense direction, except that a past event with a deadline date ("was
-    extended to Nov. 20") says nothing about which side of the anchor it is."""
-    if tense == "past" and _DEADLINE.search(text[max(0, start - 20) : start]):
+    extended to Nov. 20") says nothing about which side of the anchor it is,
+    and "since February" always looks back."""
+    before = text[max(0, start - 20) : start]
+    if re.search(r"\bsince\s+$", before, re.IGNORECASE):
+        return "past"
+    if tense == "past" and _DEADLINE.search(before):
         return None
     return _direction(tense)
 
@@ -355,6 +360,17 @@ def _quarter_rel(c: Candidate, tense: str | None, ctx: Context) -> Reading:
         return Reading("DATE", None, "quarter", anchored=True)
     rel = _norm(c.parts.get("qrel", ""))
     det = _norm(c.parts.get("det", ""))
+    near = ctx.ref_quarter is not None and c.start - ctx.ref_quarter[1] <= _COMPARISON_REACH
+    if near and ctx.ref_quarter is not None:
+        # In a results report "the latest period" is the quarter under discussion,
+        # and "the year-ago quarter" that quarter a year before.
+        if "year" in rel or rel in ("comparable", "corresponding"):
+            compared = _compared_quarter(c, ctx)
+            return Reading("DATE", compared, "quarter", anchored=True, extra=_COMPARED)
+        if c.parts.get("period") and rel in ("latest", "most recent", "same"):
+            return Reading("DATE", ctx.ref_quarter[0], "quarter", anchored=True, extra=_COMPARED)
+    if c.parts.get("period") and not near:
+        return Reading("DATE", None, "quarter", anchored=True)
     year, q = quarter_of(ctx.anchor)
     if rel in ("current",) or det == "this":
         shift = 0
@@ -594,9 +610,13 @@ def _relunit(c: Candidate, tense: str | None, ctx: Context) -> Reading:
         rel, unit = "last", "year"
         compared = _compared_quarter(c, ctx)
         if compared:
-            return Reading("DATE", compared, "quarter", mod, anchored=True)
+            return Reading("DATE", compared, "quarter", mod, anchored=True, extra=_COMPARED)
     if p.get("yearsend"):
         rel, unit, mod = "year end", "year", "END"
+    if p.get("unit4"):  # "for the year", "the full year", "the fiscal year ended June 30"
+        if p.get("ended"):
+            return Reading("DURATION", "P1Y", None)
+        rel, unit = ("last", "year") if "latest" in (p.get("yadj") or "") else ("this", "year")
     if unit in ("fiscal year", "calendar year"):
         unit = "year"
     if rel == "year" and unit == "end":
@@ -612,6 +632,8 @@ def _relunit(c: Candidate, tense: str | None, ctx: Context) -> Reading:
         else:
             value = _weekend(ctx.anchor, "future" if tense == "future" else "past", False)
         return Reading("DATE", value, "weekend", mod, anchored=True)
+    if rel in ("that", "the same") and unit == "year" and ctx.ref_year is not None:
+        return Reading("DATE", f"{ctx.ref_year:04d}", "year", mod, anchored=True)
     if rel in ("that", "the same"):
         if ctx.ref_day is None:
             return Reading("DATE", None, gran, mod, anchored=True)
@@ -639,6 +661,7 @@ def _compared_quarter(c: Candidate, ctx: Context) -> str | None:
 
 
 _COMPARISON_REACH = 400  # characters: the same or the next sentence or two
+_COMPARED = {"compared": "1"}  # read off another quarter; never itself a reference
 
 
 def _duration_value(n: int | float | None, unit: str) -> str:
@@ -733,7 +756,7 @@ def _duration(c: Candidate, text: str, tense: str | None, ctx: Context) -> Readi
             n = round(n)
         compared = _compared_quarter(c, ctx) if (base, n, sign) == ("year", 1, -1) else None
         if compared:
-            return Reading("DATE", compared, "quarter", mod, anchored=True)
+            return Reading("DATE", compared, "quarter", mod, anchored=True, extra=_COMPARED)
         if base == "fortnight":
             base, n = "week", n * 2
         value, gran = _unit_value(ref, base, sign * n)

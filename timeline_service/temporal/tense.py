@@ -106,6 +106,8 @@ def _word_role(
         return "past" if nxt == "have" else "future"  # "may have been" looks back
     if w in ("has", "have", "'ve") and nxt is not None and not _participle_like(nxt):
         return "present"  # "now has 45 banks": possession, not a perfect tense
+    if w in ("has", "have", "'ve", "hasn't", "haven't"):
+        return "present"  # present perfect: "has set Nov. 10 as the deadline"
     if w in _AUX_PAST:
         return "past"
     if w in _AUX_PRESENT:
@@ -123,11 +125,17 @@ def _word_role(
         return "present"
     if len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED and word[0].islower():
         # "the proposed merger", "Series H preferred shares": adjectives, not verbs.
-        if w.startswith("un") or any(
-            p is not None and (p.lower() in _DETERMINERS or re.fullmatch(r"[A-Z]", p))
-            for p in (prev, prev2)
+        if (
+            w.startswith("un")
+            or (prev is not None and (prev.lower() in _DETERMINERS or re.fullmatch(r"[A-Z]", prev)))
+            or (
+                prev is not None
+                and prev2 is not None
+                and prev2.lower() in _DETERMINERS
+                and (prev.endswith("ly") or prev.lower() in ("still", "newly", "just"))
+            )
         ):
-            return None
+            return None  # "the proposed merger", "a still unspecified date"
         return "past"
     return None
 
@@ -194,7 +202,7 @@ class TenseReader:
             if (g_start < end and start < g_end) or g_start >= clause_end or g_end < barrier:
                 continue
             dist = start - g_end if g_end <= start else g_start - end
-            if reporting and dist > 3:
+            if reporting and dist > 8:
                 continue  # "said ... on Friday" dates the saying only when right beside it
             score = dist if g_end <= start else dist + 40
             if best is None or score < best[0]:
