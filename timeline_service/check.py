@@ -29,6 +29,17 @@ def check(session: Session) -> list[Problem]:
     problems += [Problem("mention-without-document", f"mention {i}") for i in orphans]
     unmerged = session.scalars(select(Mention.id).where(Mention.event_id.is_(None))).all()
     problems += [Problem("mention-without-event", f"mention {i}") for i in unmerged]
+    length = Mention.sentence_end - Mention.sentence_start
+    forged = session.execute(
+        select(Mention.id, Mention.document_id)
+        .join(Document, Mention.document_id == Document.id)
+        .where(func.substr(Document.body, Mention.sentence_start + 1, length) != Mention.sentence)
+        .order_by(Mention.id)
+    ).all()
+    problems += [
+        Problem("mention-evidence", f"mention {i}: its sentence is not at its span in document {d}")
+        for i, d in forged
+    ]
 
     stats = (
         select(

@@ -153,6 +153,7 @@ def source_row(session: Session, source: Source) -> SourceRow:
 
 def store(session: Session, prepared: Prepared) -> Document:
     """Add the document, its mentions and their events to the session (not committed)."""
+    bump_data_version(session)  # first: the write lock, see bump_data_version
     article = prepared.article
     raw = prepared.raw
     document = Document(
@@ -178,12 +179,18 @@ def store(session: Session, prepared: Prepared) -> Document:
     session.add_all(rows)
     session.flush()
     merge.rederive(session, merge.attach(session, rows))
-    bump_data_version(session)
     return document
 
 
 def bump_data_version(session: Session) -> None:
-    """Mark the stored timeline as changed, inside the caller's transaction."""
+    """Mark the stored timeline as changed, inside the caller's transaction.
+
+    Writers call it before anything else: updating the single row takes a lock held to
+    commit, so concurrent writes run one at a time and each one's reads (which source and
+    event rows exist, how many mentions an event has) see every earlier commit. Without
+    it two ingests racing to create the same source or event, or to count the same
+    event's mentions, fail or store wrong counts.
+    """
     session.execute(
         update(DataVersion)
         .where(DataVersion.id == 1)
@@ -251,6 +258,7 @@ def ingest(
 
 def delete_document(session: Session, document: Document) -> None:
     """Delete a document and its mentions, and re-derive the events they fed."""
+    bump_data_version(session)  # first: the write lock, see bump_data_version
     event_ids = {
         e
         for e in session.scalars(select(Mention.event_id).where(Mention.document_id == document.id))
@@ -258,7 +266,6 @@ def delete_document(session: Session, document: Document) -> None:
     session.delete(document)
     session.flush()
     merge.rederive(session, {e for e in event_ids if e is not None})
-    bump_data_version(session)
     session.commit()
 
 
