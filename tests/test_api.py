@@ -147,6 +147,14 @@ def test_sources_lists_plugins_with_counts(seeded, client):
     by_slug = {s["slug"]: s for s in sources}
     assert "generic" in by_slug
     assert sum(s["document_count"] for s in sources) == 5
+    from importlib.metadata import version
+
+    from timeline_service.models import Source
+
+    with seeded.app_context():
+        stored = get_session().scalars(select(Source)).all()
+    assert len(stored) == 5
+    assert {row.plugin_version for row in stored} == {version("timeline-service")}
 
 
 def test_health_and_spec(client):

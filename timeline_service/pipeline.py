@@ -21,7 +21,7 @@ from .article import Article, PublishedAtOrigin, RawDocument
 from .mentions import EventMention, extract_mentions
 from .models import DataVersion, Document, Event, Mention
 from .models import Source as SourceRow
-from .plugins import get_plugin_manager, get_sources, plugin_of
+from .plugins import get_plugin_manager, get_sources, plugin_of, version_of
 from .sources import Source, choose_source, parse_with_budget
 from .temporal import TemporalExpression, find_temporal_expressions, infer_publication_date
 
@@ -147,7 +147,7 @@ def source_row(session: Session, source: Source) -> SourceRow:
     row.language = source.language
     row.timezone = source.timezone
     row.plugin = plugin_of(source)
-    row.plugin_version = source.version
+    row.plugin_version = version_of(source)
     return row
 
 

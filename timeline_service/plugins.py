@@ -110,30 +110,37 @@ def plugin_of(source: Source) -> str:
     return getattr(source, "_plugin_name", type(source).__module__)
 
 
+def origin_of(source: Source) -> str:
+    """``built-in``, the distribution that provides ``source``, or ``registered`` by hand."""
+    return _origins.get(plugin_of(source), "registered")
+
+
+def version_of(source: Source) -> str | None:
+    """The source's declared version, else its distribution's version."""
+    if source.version is not None:
+        return source.version
+    origin = origin_of(source)
+    if origin == "registered":
+        return None
+    dist = "timeline-service" if origin == "built-in" else origin
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def list_plugins() -> list[PluginInfo]:
     """Installed sources with their origin: feeds both the CLI and ``GET /v1/sources``."""
-    rows = []
-    for slug, source in get_sources().items():
-        plugin = plugin_of(source)
-        origin = _origins.get(plugin, "registered")
-        version = source.version
-        if version is None and origin not in ("built-in", "registered"):
-            try:
-                version = importlib.metadata.version(origin)
-            except importlib.metadata.PackageNotFoundError:
-                version = None
-        if version is None and origin == "built-in":
-            version = importlib.metadata.version("timeline-service")
-        rows.append(
-            PluginInfo(
-                slug=slug,
-                name=source.name,
-                version=version,
-                domains=tuple(source.domains),
-                language=source.language,
-                timezone=source.timezone,
-                plugin=plugin,
-                origin=origin,
-            )
+    return [
+        PluginInfo(
+            slug=slug,
+            name=source.name,
+            version=version_of(source),
+            domains=tuple(source.domains),
+            language=source.language,
+            timezone=source.timezone,
+            plugin=plugin_of(source),
+            origin=origin_of(source),
         )
-    return rows
+        for slug, source in get_sources().items()
+    ]
