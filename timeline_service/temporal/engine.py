@@ -30,6 +30,11 @@ TENSE_KINDS = frozenset(
 )
 
 
+def _quarter_label(day: date) -> str:
+    """Comparable with a quarter value: only reported quarters anchor comparisons."""
+    return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+
+
 def _context(published_at: datetime | date | None, timezone: str | None, language: str) -> Context:
     zone = get_zone(timezone)
     if published_at is None:
@@ -79,6 +84,7 @@ def find_temporal_expressions(
                 and reading.value
                 and reading.value[:4].isdigit()
                 and "compared" not in reading.extra
+                and (ctx.anchor is None or reading.value[:7] <= _quarter_label(ctx.anchor))
             ):
                 ctx.ref_quarter = (reading.value, cand.end)
             if reading.granularity == "day" and reading.value and len(reading.value) == 10:

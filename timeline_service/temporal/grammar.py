@@ -222,6 +222,11 @@ _RULES: list[tuple[str, str]] = [
         r"calendar|latest\s+fiscal)\s+)?(?P<unit4>year))(?P<ended>\s+(?:ended|ending))?(?![\w-])",
     ),
     (
+        "quarter_rel",  # the 1988 period / the quarter a year ago, in financial reports
+        rf"(?P<det>the|its|their)\s+(?P<pyear>{YEAR_DIGITS})\s+(?P<period>period|quarter)(?![\w-])"
+        r"|(?P<det2>the|that)\s+(?P<period2>quarter|period)\s+(?P<qrel>a\s+year\s+(?:ago|earlier))",
+    ),
+    (
         "quarter_rel",  # the latest period, in financial reports
         r"(?P<det>the)\s+(?P<qrel>latest|most\s+recent|year-ago|year-earlier|comparable|same)\s+"
         r"(?P<period>period)(?![\w-])",
@@ -280,7 +285,7 @@ _RULES: list[tuple[str, str]] = [
     (
         "ref",
         r"(?P<ref>right\s+now|just\s+now|now|currently|nowadays|presently|these\s+days|"
-        r"at\s+present|the\s+present(?:\s+day)?|recently|more\s+recently|formerly|"
+        r"at\s+present|the\s+present(?:\s+day)?|recently|more\s+recently|formerly|current|"
         r"the\s+past|the\s+(?:near\s+|distant\s+|immediate\s+|foreseeable\s+)?future|"
         r"the\s+(?:near|short|long)\s+term|soon|as\s+soon\s+as\s+possible|a\s+later\s+date|"
         r"recent\s+(?:days|weeks|months|quarters|years|decades)|"
@@ -347,9 +352,9 @@ _TRIGGERS: dict[str, set[str]] = {
     ),
     "set_a": _words("second minute hour day week month year quarter"),
     "ref": _words(
-        "quarters now currently nowadays presently days present recently formerly past future "
-        "term soon possible date recent coming ahead moment being someday weeks months years "
-        "decades"
+        "quarters now current currently nowadays presently days present recently formerly past "
+        "future term soon possible date recent coming ahead moment being someday weeks months "
+        "years decades"
     ),
 }
 _RULE_TRIGGER = {
@@ -572,12 +577,20 @@ def _accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bo
             )
         if ref.endswith("future"):
             return not re.match(r"\s+of\b", after)
+        if ref == "current":
+            # "its current position", "current market conditions"; not "current account"
+            return bool(re.match(r"\s+[a-z]", after)) and not re.match(_NOT_CURRENT, after)
         return True
     if kind == "quarter":
         return not re.match(_OF_DET, after) or bool(parts.get("year"))
     return True
 
 
+_NOT_CURRENT = (
+    r"\s+(?:accounts?|assets|liabilities|affairs|events|dollars?|prices|issues?|edition|"
+    r"president|chairman|chief|members?|holders?|owners?|management|managers?|director|"
+    r"employees?|students?|residents?|law|rules?|version|cost)\b"
+)
 _OF_DET = r"\s+of\s+(?:the|a|an|its|their|his|her|our|this|that|these|those|all|every|each|its)\b"
 
 

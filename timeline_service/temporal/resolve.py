@@ -89,7 +89,7 @@ CLOCK_MOD = {
 PRESENT_REFS = {
     "now", "right now", "just now", "currently", "nowadays", "presently", "these days",
     "at present", "the present", "the present day", "this moment", "this crucial moment",
-    "the time being",
+    "the time being", "current",
 }  # fmt: skip
 PAST_REFS = {"recently", "more recently", "previously", "formerly", "the past"}
 
@@ -360,6 +360,12 @@ def _quarter_rel(c: Candidate, tense: str | None, ctx: Context) -> Reading:
         return Reading("DATE", None, "quarter", anchored=True)
     rel = _norm(c.parts.get("qrel", ""))
     det = _norm(c.parts.get("det", ""))
+    if c.parts.get("pyear"):  # "the 1988 period": that year's instance of the quarter discussed
+        year_text = c.parts["pyear"]
+        if ctx.ref_quarter is None:
+            return Reading("DATE", year_text, "year", anchored=False)
+        return Reading("DATE", f"{year_text}-Q{ctx.ref_quarter[0][-1]}", "quarter", anchored=True,
+                       extra=_COMPARED)
     near = ctx.ref_quarter is not None and c.start - ctx.ref_quarter[1] <= _COMPARISON_REACH
     if near and ctx.ref_quarter is not None:
         # In a results report "the latest period" is the quarter under discussion,
@@ -660,7 +666,7 @@ def _compared_quarter(c: Candidate, ctx: Context) -> str | None:
     return f"{int(year) - 1}-Q{q}"
 
 
-_COMPARISON_REACH = 400  # characters: the same or the next sentence or two
+_COMPARISON_REACH = 1500  # characters: the report's own paragraphs, not a later story
 _COMPARED = {"compared": "1"}  # read off another quarter; never itself a reference
 
 
