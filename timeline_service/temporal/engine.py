@@ -82,7 +82,7 @@ def find_temporal_expressions(
             if (
                 cand.kind.startswith("quarter")
                 and reading.value
-                and reading.value[:4].isdigit()
+                and reading.granularity == "quarter"
                 and "compared" not in reading.extra
                 and (ctx.anchor is None or reading.value[:7] <= _quarter_label(ctx.anchor))
             ):

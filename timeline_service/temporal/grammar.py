@@ -218,7 +218,7 @@ _RULES: list[tuple[str, str]] = [
         r"(?:(?P<det3>the)\s+)?(?:comparable\s+|same\s+)?(?P<unit3>year)(?P<ago>-earlier|-ago|\s+ago)"
         r"(?:\s+(?P<period>period))?(?=\s+[a-z]|[\s.,;])"
         r"|(?P<yearsend>year's\s+end)"
-        r"|(?P<prep4>for|of|during|throughout)\s+(?P<x>the\s+(?:(?P<yadj>full|fiscal|current|"
+        r"|(?P<prep4>for|of|during|throughout|in)\s+(?P<x>the\s+(?:(?P<yadj>full|fiscal|current|"
         r"calendar|latest\s+fiscal)\s+)?(?P<unit4>year))(?P<ended>\s+(?:ended|ending))?(?![\w-])",
     ),
     (
@@ -337,7 +337,7 @@ _TRIGGERS: dict[str, set[str]] = {
     "decade": {"#decade", *DECADE_WORDS},
     "century": {"century"},
     "season": set(SEASONS),
-    "quarter": {"quarter", "half", "q"},
+    "quarter": {"quarter", "half", "q", "period"},
     "relday": _words("yesterday today tomorrow tonight overnight hours midday mid") | _POD_WORDS,
     "clock": _words(
         "#clock am pm a.m p.m noon midnight midday clock gmt utc est edt msk morning night "
@@ -562,6 +562,8 @@ def _accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bo
         unit_text = parts.get("unit") or parts.get("unit2") or ""
         if unit_text[:1].isupper() and not re.search(r"(?:^|[.!?\n]\s*)\S*\s*$", before):
             return False  # "ABC's This Week": a title
+        if (parts.get("prep4") or "").lower() == "in" and not parts.get("yadj"):
+            return False  # "in the year" is nearly always followed by the year itself
         rel = (parts.get("rel") or "").lower()
         unit = (parts.get("unit") or parts.get("unit2") or "").lower()
         if rel in ("the", "a") and unit != "weekend":

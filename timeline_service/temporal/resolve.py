@@ -375,8 +375,6 @@ def _quarter_rel(c: Candidate, tense: str | None, ctx: Context) -> Reading:
             return Reading("DATE", compared, "quarter", anchored=True, extra=_COMPARED)
         if c.parts.get("period") and rel in ("latest", "most recent", "same"):
             return Reading("DATE", ctx.ref_quarter[0], "quarter", anchored=True, extra=_COMPARED)
-    if c.parts.get("period") and not near:
-        return Reading("DATE", None, "quarter", anchored=True)
     year, q = quarter_of(ctx.anchor)
     if rel in ("current",) or det == "this":
         shift = 0
@@ -662,7 +660,10 @@ def _compared_quarter(c: Candidate, ctx: Context) -> str | None:
     before, not the whole previous year."""
     if ctx.ref_quarter is None or c.start - ctx.ref_quarter[1] > _COMPARISON_REACH:
         return None
-    year, q = ctx.ref_quarter[0].split("-Q")
+    m = re.fullmatch(r"(\d{4})-Q(\d)", ctx.ref_quarter[0])
+    if m is None:
+        return None
+    year, q = m.groups()
     return f"{int(year) - 1}-Q{q}"
 
 

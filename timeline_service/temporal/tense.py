@@ -106,8 +106,6 @@ def _word_role(
         return "past" if nxt == "have" else "future"  # "may have been" looks back
     if w in ("has", "have", "'ve") and nxt is not None and not _participle_like(nxt):
         return "present"  # "now has 45 banks": possession, not a perfect tense
-    if w in ("has", "have", "'ve", "hasn't", "haven't"):
-        return "present"  # present perfect: "has set Nov. 10 as the deadline"
     if w in _AUX_PAST:
         return "past"
     if w in _AUX_PRESENT:
@@ -155,11 +153,17 @@ def _groups(text: str, lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
             continue
         start, tense, j, size = words[i][0], role, i + 1, 1
         head = words[i][2].lower()
+        after_aux = head in _AUXILIARIES
         while j < len(words):
+            word = words[j][2].lower()
             nxt = words[j + 1][2].lower() if j + 1 < len(words) else None
             r = _word_role(words[j][2], nxt, words[j - 1][2])
             if r is None:
                 break
+            is_aux = word in _AUXILIARIES or word in _BE or word == "to"
+            if r != "chain" and not is_aux and not after_aux:
+                break  # "announced plans": a second main verb is a noun or a new group
+            after_aux = is_aux or (r == "chain" and after_aux)
             if r == "future" and words[j][2].lower() == "to" and head not in _AUXILIARIES:
                 tense = "future"  # "agreed to purchase", "expects to release"
             size += r != "chain"
@@ -202,8 +206,8 @@ class TenseReader:
             if (g_start < end and start < g_end) or g_start >= clause_end or g_end < barrier:
                 continue
             dist = start - g_end if g_end <= start else g_start - end
-            if reporting and dist > 8:
-                continue  # "said ... on Friday" dates the saying only when right beside it
+            if reporting and dist > (30 if g_end <= start else 8):
+                continue  # "told a news conference on Tuesday", not "said ... in September"
             score = dist if g_end <= start else dist + 40
             if best is None or score < best[0]:
                 best = (score, tense)
