@@ -306,3 +306,32 @@ def test_time_budget_interrupts_python_code_and_restores_the_timer():
     with time_budget(0.5):
         pass
     time.sleep(0.6)  # the timer was disarmed: nothing fires after the block
+
+
+# ------------------------------------------------------------------------- the contract
+
+
+def test_refusals_match_the_openapi_contract(database_url, apps, client, anon_client):
+    from test_openapi import SPEC, check
+
+    for path, method in (("/v1/documents", "post"), ("/v1/documents/{document_id}", "delete")):
+        assert SPEC["paths"][path][method]["security"] == [{"apiKey": []}]
+    assert SPEC["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
+
+    check(anon_client.post("/v1/documents", json=ARTICLE), "/v1/documents", "post")
+    doc_id = client.post("/v1/documents", json=ARTICLE).json["document"]["id"]
+    refused = anon_client.delete(f"/v1/documents/{doc_id}")
+    check(refused, "/v1/documents/{document_id}", "delete")
+
+    closed = make_app(database_url)
+    limited = make_app(database_url, API_KEYS=TEST_API_KEY, RATE_LIMIT_PER_KEY=1)
+    apps.extend([closed, limited])
+    check(closed.test_client().post("/v1/documents", json=ARTICLE), "/v1/documents", "post")
+    auth = {"Authorization": f"Bearer {TEST_API_KEY}"}
+    flood = limited.test_client()
+    flood.delete("/v1/documents/999", headers=auth)
+    too_many = flood.delete("/v1/documents/999", headers=auth)
+    assert too_many.status_code == 429
+    check(too_many, "/v1/documents/{document_id}", "delete")
+    documented = SPEC["components"]["responses"]["TooManyRequests"]["headers"]
+    assert "Retry-After" in documented and too_many.headers["Retry-After"].isdigit()
