@@ -162,6 +162,11 @@ _RULES: list[tuple[str, str]] = [
         rf"(?P<unit>quarter|half)(?![\w-])(?:\s+of\s+(?:fiscal\s+)?(?P<year>{YEAR}))?",
     ),
     (
+        "quarter",  # the first two quarters of 1990 = its first half
+        rf"(?:the\s+)?(?P<halfq>first|last|final|second)\s+two\s+quarters\s+of\s+(?:fiscal\s+)?"
+        rf"(?P<year>{YEAR})",
+    ),
+    (
         "quarter",
         rf"(?-i:Q)(?P<qn>[1-4])[\s-]*(?P<year>{YEAR})|(?P<year2>{YEAR})[\s-]*(?-i:Q)(?P<qn2>[1-4])",
     ),
@@ -285,7 +290,8 @@ _RULES: list[tuple[str, str]] = [
     (
         "ref",
         r"(?P<ref>right\s+now|just\s+now|now|currently|nowadays|presently|these\s+days|"
-        r"at\s+present|the\s+present(?:\s+day)?|recently|more\s+recently|formerly|current|"
+        r"at\s+present|the\s+present(?:\s+day)?|recently|more\s+recently|formerly|"
+        r"then[\s-]current|current|"
         r"the\s+past|the\s+(?:near\s+|distant\s+|immediate\s+|foreseeable\s+)?future|"
         r"the\s+(?:near|short|long)\s+term|soon|as\s+soon\s+as\s+possible|a\s+later\s+date|"
         r"recent\s+(?:days|weeks|months|quarters|years|decades)|"

@@ -321,6 +321,9 @@ def _season(c: Candidate, tense: str | None, ctx: Context) -> Reading:
 
 def _quarter(c: Candidate, tense: str | None, ctx: Context) -> Reading:
     p = c.parts
+    if p.get("halfq"):
+        half = 1 if p["halfq"].lower() == "first" else 2
+        return Reading("DATE", f"{_year_num(p['year'])}-H{half}", "half_year")
     if p.get("qn") or p.get("qn2"):
         return Reading(
             "DATE", f"{p.get('year') or p['year2']}-Q{p.get('qn') or p['qn2']}", "quarter"
@@ -805,7 +808,7 @@ def _ref(c: Candidate) -> Reading:
     ref = _norm(c.parts["ref"])
     if ref in PRESENT_REFS:
         value = "PRESENT_REF"
-    elif ref in PAST_REFS or ref.startswith("recent"):
+    elif ref in PAST_REFS or ref.startswith(("recent", "then")):
         value = "PAST_REF"
     else:
         value = "FUTURE_REF"
