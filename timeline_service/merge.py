@@ -24,10 +24,11 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import eventtypes
@@ -41,6 +42,10 @@ ZONE_MARGIN = timedelta(hours=14)
 THRESHOLD = 0.5
 _GENERIC = frozenset({"c:negative", "c:troops", "c:war", "c:border", "c:launch"})
 _FRESH = "timeline_merge_fresh"
+#: Coarse granularities whose mentions may join an event of a day inside them; coarser
+#: claims ("in 2022") only merge with each other.
+ATTACHING = ("week", "month", "season", "quarter")
+ATTACH_SPAN = timedelta(days=93)
 
 
 # ------------------------------------------------------------------ dates
@@ -200,12 +205,16 @@ def event_date(claims: Sequence[Claim]) -> EventDate:
 
 @dataclass
 class Signature:
-    """What merging compares of one mention, read from its row once."""
+    """What merging compares of one mention, read from the store in one query."""
 
     id: int
+    document_id: int
+    event_id: int | None
     order: tuple[str, int]
     value: str
     granularity: str
+    start_at: datetime
+    end_at: datetime
     type: str
     actors: frozenset[str]
     principals: frozenset[str]
@@ -213,7 +222,6 @@ class Signature:
     terms: frozenset[str]
     head: str | None
     thread: tuple[int, str] | None  # (document, run start): one speaker going on
-    row: Mention = field(repr=False)
 
     @property
     def fine(self) -> bool:
@@ -221,11 +229,19 @@ class Signature:
 
     @property
     def span(self) -> tuple[datetime, datetime]:
-        return self.row.start_at, self.row.end_at
+        return self.start_at, self.end_at
 
 
-def signature(row: Mention, content_hash: str, table: ActorTable | None = None) -> Signature:
-    """A mention's comparable parts: actors widened to the countries they stand for."""
+_COLUMNS = (
+    Mention.id, Mention.document_id, Mention.event_id, Mention.sentence_start,
+    Mention.date_value, Mention.granularity, Mention.start_at, Mention.end_at, Mention.type,
+    Mention.actors, Mention.attribution, Mention.terms, Mention.sentence, Document.content_hash,
+)  # fmt: skip
+
+
+def signature(row: Any, table: ActorTable | None = None) -> Signature:
+    """A mention's comparable parts (``row`` has the ``_COLUMNS``); actors are widened to
+    the countries they stand for, so "the Kremlin" and "Russia" can meet."""
     table = table or default_table()
     names = list(row.actors or [])
     expanded = table.expand(names)
@@ -234,32 +250,34 @@ def signature(row: Mention, content_hash: str, table: ActorTable | None = None) 
         if actor is not None:
             expanded |= {r.country for r in actor.roles}
     principals = frozenset(n for n in names if table.kind(n) in ("person", "organization", "group"))
-    terms = frozenset(row.terms or _terms_from_text(row))
+    terms = frozenset(row.terms or _terms_from_text(row.sentence, row.type))
     head = next((t[2:] for t in terms if t.startswith("h:")), None)
     thread = next((t for t in terms if t.startswith("p:")), None)
-    speaker = row.attribution if row.attribution in table.actors else None
     return Signature(
         id=row.id,
-        order=(content_hash, row.sentence_start),
+        document_id=row.document_id,
+        event_id=row.event_id,
+        order=(row.content_hash, row.sentence_start),
         value=row.date_value,
         granularity=row.granularity,
+        start_at=row.start_at,
+        end_at=row.end_at,
         type=row.type,
         actors=frozenset(expanded),
         principals=principals,
-        speaker=speaker,
+        speaker=row.attribution if row.attribution in table.actors else None,
         terms=frozenset(t for t in terms if t[:2] not in ("h:", "p:")),
         head=head,
         thread=(row.document_id, thread) if thread else None,
-        row=row,
     )
 
 
-def _terms_from_text(row: Mention) -> tuple[str, ...]:
+def _terms_from_text(sentence: str, event_type: str) -> tuple[str, ...]:
     """A signature for rows stored without one (the whole sentence read as content)."""
     from .mentions import content_terms
 
-    terms = content_terms(row.sentence)
-    head = eventtypes.head(row.sentence, row.type)
+    terms = content_terms(sentence)
+    head = eventtypes.head(sentence, event_type)
     return (*terms, "h:" + head) if head else terms
 
 
@@ -345,6 +363,21 @@ def cluster(sigs: Sequence[Signature]) -> list[list[Signature]]:
     return clusters
 
 
+def _best_event(sig: Signature, events: Sequence[list[Signature]]) -> int | None:
+    """The day-level event a coarse mention belongs to, if any (ties: canonical order)."""
+    best: tuple[float, tuple[str, int], int] | None = None
+    for members in events:
+        if not all(eventtypes.compatible(sig.type, m.type) for m in members):
+            continue
+        scores = [s for m in members if (s := same_event(sig, m)) is not None]
+        if not scores or members[0].event_id is None:
+            continue
+        rank = (-max(scores), members[0].order, members[0].event_id)
+        if best is None or rank < best:
+            best = rank
+    return best[2] if best else None
+
+
 def event_key(first: Signature) -> str:
     """The public id: from the canonical first mention, so it survives re-ingestion."""
     content_hash, offset = first.order
@@ -386,38 +419,41 @@ def _utc_day(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def _load(session: Session, *criteria: object) -> list[Signature]:
+def _day_window(day: date) -> tuple[datetime, datetime]:
+    """Where the UTC start of anything dated to local ``day`` can fall."""
+    return _utc_day(day) - ZONE_MARGIN, _utc_day(day + timedelta(days=1)) + ZONE_MARGIN
+
+
+def _load(session: Session, windows: Iterable[tuple[datetime, datetime]]) -> list[Signature]:
+    """Mentions whose start falls in any of the windows (through the start_at index)."""
+    ranges = [and_(Mention.start_at >= lo, Mention.start_at < hi) for lo, hi in windows]
+    if not ranges:
+        return []
     rows = session.execute(
-        select(Mention, Document.content_hash)
-        .join(Document, Mention.document_id == Document.id)
-        .where(*criteria)  # type: ignore[arg-type]
+        select(*_COLUMNS).join(Document, Mention.document_id == Document.id).where(or_(*ranges))
     ).all()
     table = default_table()
-    return [signature(m, h, table) for m, h in rows]
+    return [signature(r, table) for r in rows]
 
 
-def _day_block(session: Session, day: date) -> list[Signature]:
-    lo, hi = _utc_day(day) - ZONE_MARGIN, _utc_day(day + timedelta(days=1)) + ZONE_MARGIN
-    key = day.isoformat()
-    sigs = _load(session, Mention.start_at >= lo, Mention.start_at < hi)
-    return [s for s in sigs if s.fine and s.value[:10] == key]
-
-
-def _coarse_block(session: Session, value: str) -> list[Signature]:
-    first = local_range(value)[0]
-    lo, hi = _utc_day(first) - ZONE_MARGIN, _utc_day(first) + ZONE_MARGIN
-    sigs = _load(session, Mention.start_at >= lo, Mention.start_at < hi)
-    return [s for s in sigs if s.value == value and not s.fine]
-
-
-def _coarse_values_covering(session: Session, day: date) -> set[str]:
-    lo, hi = _utc_day(day) + ZONE_MARGIN, _utc_day(day + timedelta(days=1)) - ZONE_MARGIN
-    rows = session.execute(
-        select(Mention.date_value, Mention.granularity).where(
-            Mention.start_at <= lo, Mention.end_at >= hi
+def _coarse_values_covering(session: Session, days: Sequence[date]) -> set[str]:
+    """The week-to-quarter values whose range covers one of the days (through the
+    (granularity, start_at) index: such a range starts at most ~92 days earlier)."""
+    out: set[str] = set()
+    clauses = [
+        and_(
+            Mention.start_at >= _utc_day(d) - ATTACH_SPAN - ZONE_MARGIN,
+            Mention.start_at <= _utc_day(d) + ZONE_MARGIN,
         )
+        for d in days
+    ]
+    if not clauses:
+        return out
+    rows = session.execute(
+        select(Mention.date_value, Mention.granularity)
+        .where(Mention.granularity.in_(ATTACHING), or_(*clauses))
+        .distinct()
     ).all()
-    out = set()
     for value, granularity in rows:
         if is_fine(granularity, value):
             continue
@@ -425,100 +461,112 @@ def _coarse_values_covering(session: Session, day: date) -> set[str]:
             first, after = local_range(value)
         except ValueError:
             continue
-        if first <= day < after:
+        if any(first <= d < after for d in days):
             out.add(value)
     return out
 
 
-def _event_for(session: Session, key: str, first: Signature) -> Event:
-    event = session.scalar(select(Event).where(Event.key == key))
-    if event is None:
-        row = first.row
-        event = Event(
-            key=key,
-            date_value=row.date_value,
-            granularity=row.granularity,
-            start_at=row.start_at,
-            end_at=row.end_at,
-            title=row.title,
-            type=row.type,
-            actors=list(row.actors or []),
+class _Assigner:
+    """Collects event assignments and writes them in a few statements."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.touched: set[int] = set()
+        self.moves: dict[int, list[int]] = {}  # event id -> mention ids
+
+    def clusters(self, clusters: list[list[Signature]]) -> None:
+        firsts = {event_key(min(c, key=lambda s: s.order)): c for c in clusters}
+        if not firsts:
+            return
+        known = dict(
+            self.session.execute(
+                select(Event.key, Event.id).where(Event.key.in_(list(firsts)))
+            ).all()
         )
-        session.add(event)
-        session.flush()
-    return event
+        missing = [k for k in firsts if k not in known]
+        if missing:
+            rows = []
+            for key in missing:
+                first = min(firsts[key], key=lambda s: s.order)
+                rows.append(
+                    {
+                        "key": key, "date_value": first.value, "granularity": first.granularity,
+                        "start_at": first.start_at, "end_at": first.end_at, "title": "",
+                        "type": first.type, "actors": [], "dissent": [], "agreement": "single",
+                        "source_count": 0, "mention_count": 0,
+                    }
+                )  # fmt: skip
+            for event_id, key in self.session.execute(
+                insert(Event).returning(Event.id, Event.key), rows
+            ):
+                known[key] = event_id
+        for key, members in firsts.items():
+            for sig in members:
+                self.move(sig, known[key])
 
+    def move(self, sig: Signature, event_id: int) -> None:
+        self.touched.add(event_id)
+        if sig.event_id != event_id:
+            if sig.event_id is not None:
+                self.touched.add(sig.event_id)
+            self.moves.setdefault(event_id, []).append(sig.id)
+            sig.event_id = event_id
 
-def _assign(session: Session, clusters: list[list[Signature]], touched: set[int]) -> None:
-    for members in clusters:
-        first = min(members, key=lambda s: s.order)
-        event = _event_for(session, event_key(first), first)
-        touched.add(event.id)
-        for sig in members:
-            if sig.row.event_id != event.id:
-                if sig.row.event_id is not None:
-                    touched.add(sig.row.event_id)
-                sig.row.event_id = event.id
-
-
-def _day_events(session: Session, value: str) -> list[list[Signature]]:
-    """The day-level events inside a coarse value's range, as clusters of their members."""
-    first, after = local_range(value)
-    lo, hi = _utc_day(first) - ZONE_MARGIN, _utc_day(after) + ZONE_MARGIN
-    sigs = _load(
-        session, Mention.start_at >= lo, Mention.start_at < hi, Mention.event_id.is_not(None)
-    )
-    by_event: dict[int, list[Signature]] = {}
-    for sig in sigs:
-        if sig.fine and first.isoformat() <= sig.value[:10] < after.isoformat():
-            by_event.setdefault(sig.row.event_id or 0, []).append(sig)
-    return [sorted(v, key=lambda s: s.order) for _, v in sorted(by_event.items())]
-
-
-def _best_event(sig: Signature, events: list[list[Signature]]) -> int | None:
-    best: tuple[float, tuple[str, int], int] | None = None
-    for members in events:
-        if not all(eventtypes.compatible(sig.type, m.type) for m in members):
-            continue
-        scores = [s for m in members if (s := same_event(sig, m)) is not None]
-        if not scores:
-            continue
-        # ties go to the event whose canonical first mention comes first: order-free
-        rank = (-max(scores), members[0].order, members[0].row.event_id or 0)
-        if best is None or rank < best:
-            best = rank
-    return best[2] if best else None
+    def write(self) -> None:
+        for event_id, ids in self.moves.items():
+            self.session.execute(
+                update(Mention).where(Mention.id.in_(ids)).values(event_id=event_id),
+                execution_options={"synchronize_session": "fetch"},
+            )
+        self.moves.clear()
 
 
 def rebuild(session: Session, days: Iterable[date], values: Iterable[str]) -> set[int]:
     """Re-cluster the given day blocks and coarse values; return every event id touched."""
-    touched: set[int] = set()
+    days = sorted(set(days))
     values = set(values)
-    for day in sorted(set(days)):
-        block = _day_block(session, day)
-        touched |= {s.row.event_id for s in block if s.row.event_id is not None}
-        _assign(session, cluster(block), touched)
-        values |= _coarse_values_covering(session, day)
-    session.flush()
-    for value in sorted(values):
-        coarse = sorted(_coarse_block(session, value), key=lambda s: s.order)
-        if not coarse:
-            continue
-        touched |= {s.row.event_id for s in coarse if s.row.event_id is not None}
-        day_events = _day_events(session, value)
-        loose: list[Signature] = []
-        for sig in coarse:
-            target = _best_event(sig, day_events)
-            if target is None:
-                loose.append(sig)
+    out = _Assigner(session)
+    with session.no_autoflush:
+        if days:
+            keys = {d.isoformat() for d in days}
+            block: dict[str, list[Signature]] = {k: [] for k in keys}
+            for sig in _load(session, (_day_window(d) for d in days)):
+                if sig.fine and sig.value[:10] in keys:
+                    block[sig.value[:10]].append(sig)
+            for key in sorted(block):
+                out.touched |= {s.event_id for s in block[key] if s.event_id is not None}
+                out.clusters(cluster(block[key]))
+            out.write()
+            values |= _coarse_values_covering(session, days)
+        for value in sorted(values):
+            first, after = local_range(value)
+            near_start = (_utc_day(first) - ZONE_MARGIN, _utc_day(first) + ZONE_MARGIN)
+            coarse = [
+                s for s in _load(session, [near_start]) if s.value == value and not s.fine
+            ]
+            if not coarse:
                 continue
-            if sig.row.event_id is not None and sig.row.event_id != target:
-                touched.add(sig.row.event_id)
-            sig.row.event_id = target
-            touched.add(target)
-        _assign(session, cluster(loose), touched)
-    session.flush()
-    return touched
+            day_sigs: list[Signature] = []
+            if coarse[0].granularity in ATTACHING:
+                window = (_utc_day(first) - ZONE_MARGIN, _utc_day(after) + ZONE_MARGIN)
+                day_sigs = _load(session, [window])
+            out.touched |= {s.event_id for s in coarse if s.event_id is not None}
+            lo, hi = first.isoformat(), after.isoformat()
+            by_event: dict[int, list[Signature]] = {}
+            for sig in day_sigs:
+                if sig.fine and sig.event_id is not None and lo <= sig.value[:10] < hi:
+                    by_event.setdefault(sig.event_id, []).append(sig)
+            day_events = [sorted(v, key=lambda s: s.order) for _, v in sorted(by_event.items())]
+            loose = []
+            for sig in sorted(coarse, key=lambda s: s.order):
+                target = _best_event(sig, day_events)
+                if target is None:
+                    loose.append(sig)
+                else:
+                    out.move(sig, target)
+            out.clusters(cluster(loose))
+        out.write()
+    return out.touched
 
 
 def _blocks(mentions: Iterable[Mention]) -> tuple[set[date], set[str]]:
@@ -551,59 +599,80 @@ def rederive(session: Session, event_ids: Iterable[int]) -> None:
     Events not just produced by :func:`attach` (e.g. after a document was deleted) have
     their blocks re-clustered first, so removing a mention can also split an event.
     """
+    session.flush()
     ids = set(event_ids)
     fresh = session.info.pop(_FRESH, set())
     stale = ids - fresh
     if stale:
         days: set[date] = set()
         values: set[str] = set()
-        for event in session.scalars(select(Event).where(Event.id.in_(stale))):
-            if is_fine(event.granularity, event.date_value):
-                days.add(local_range(event.date_value, event.start_at, event.end_at)[0])
+        for value, granularity, start, end in session.execute(
+            select(Event.date_value, Event.granularity, Event.start_at, Event.end_at).where(
+                Event.id.in_(stale)
+            )
+        ):
+            if is_fine(granularity, value):
+                days.add(local_range(value, start, end)[0])
             else:
-                values.add(event.date_value)
+                values.add(value)
         ids |= rebuild(session, days, values)
-    for event_id in sorted(ids):
-        _rederive_one(session, event_id)
-    session.flush()
+    if ids:
+        _rederive(session, sorted(ids))
 
 
-def _rederive_one(session: Session, event_id: int) -> None:
-    event = session.get(Event, event_id)
-    if event is None:
-        return
+def _rederive(session: Session, ids: list[int]) -> None:
     rows = session.execute(
-        select(Mention, Document.source_id, Document.published_at, Document.content_hash)
+        select(
+            Mention.id, Mention.event_id, Mention.date_value, Mention.granularity,
+            Mention.start_at, Mention.end_at, Mention.type, Mention.title, Mention.basis,
+            Mention.modality, Mention.actors, Mention.sentence_start, Document.source_id,
+            Document.published_at, Document.content_hash,
+        )
         .join(Document, Mention.document_id == Document.id)
-        .where(Mention.event_id == event_id)
-        .order_by(Document.content_hash, Mention.sentence_start)
-    ).all()
-    session.execute(delete(EventActor).where(EventActor.event_id == event_id))
-    if not rows:
-        session.delete(event)
-        return
-    claims = [
-        Claim(m.id, src, m.date_value, m.granularity, m.start_at, m.end_at, (h, m.sentence_start))
-        for m, src, _, h in rows
-    ]
-    when = event_date(claims)
-    event.date_value = when.value
-    event.granularity = when.granularity
-    event.start_at = when.start
-    event.end_at = when.end
-    event.agreement = when.agreement
-    event.dissent = list(when.dissent)
-    mentions = [r[0] for r in rows]
-    event.type = _majority_type(m.type for m in mentions)
-    event.title = _title(mentions, when.value, event.type)
-    counts = Counter(a for m in mentions for a in dict.fromkeys(m.actors or []))
-    actors = [a for a, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-    event.actors = actors
-    event.mention_count = len(mentions)
-    event.source_count = len({r[1] for r in rows})
-    published = [r[2] for r in rows if r[2] is not None]
-    event.first_reported_at = min(published) if published else None
-    session.add_all(EventActor(event_id=event_id, actor=a) for a in actors)
+        .where(Mention.event_id.in_(ids))
+    ).all()  # fmt: skip
+    by_event: dict[int, list[Any]] = {}
+    for r in rows:
+        by_event.setdefault(r.event_id, []).append(r)
+    empty = [i for i in ids if i not in by_event]
+    session.execute(delete(EventActor).where(EventActor.event_id.in_(ids)))
+    if empty:
+        session.execute(
+            delete(Event).where(Event.id.in_(empty)),
+            execution_options={"synchronize_session": "fetch"},
+        )
+    updates, actor_rows = [], []
+    for event_id, members in sorted(by_event.items()):
+        members.sort(key=lambda r: (r.content_hash, r.sentence_start))
+        claims = [
+            Claim(r.id, r.source_id, r.date_value, r.granularity, r.start_at, r.end_at,
+                  (r.content_hash, r.sentence_start))
+            for r in members
+        ]  # fmt: skip
+        when = event_date(claims)
+        event_type = _majority_type(r.type for r in members)
+        counts = Counter(a for r in members for a in dict.fromkeys(r.actors or []))
+        actors = [a for a, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        published = [r.published_at for r in members if r.published_at is not None]
+        updates.append(
+            {
+                "id": event_id, "date_value": when.value, "granularity": when.granularity,
+                "start_at": when.start, "end_at": when.end, "agreement": when.agreement,
+                "dissent": list(when.dissent), "type": event_type,
+                "title": _title(members, when.value, event_type), "actors": actors,
+                "mention_count": len(members),
+                "source_count": len({r.source_id for r in members}),
+                "first_reported_at": min(published) if published else None,
+            }
+        )  # fmt: skip
+        actor_rows += [{"event_id": event_id, "actor": a} for a in actors]
+    if updates:
+        session.execute(update(Event), updates)
+    if actor_rows:
+        session.execute(insert(EventActor), actor_rows)
+    for event in [e for e in session.identity_map.values() if isinstance(e, Event)]:
+        if event.id in by_event:
+            session.expire(event)
 
 
 _TYPE_PRECEDENCE = (
@@ -622,11 +691,11 @@ def _majority_type(types: Iterable[str]) -> str:
     )
 
 
-def _title(mentions: Sequence[Mention], value: str, event_type: str) -> str:
+def _title(members: Sequence[Any], value: str, event_type: str) -> str:
     """The title of the mention that best represents the event: of its type and date,
     dated by its own words, reported rather than planned; ties to the canonical first."""
 
-    def rank(pair: tuple[int, Mention]) -> tuple[bool, bool, bool, bool, int]:
+    def rank(pair: tuple[int, Any]) -> tuple[bool, bool, bool, bool, int]:
         index, m = pair
         return (
             m.type != event_type,
@@ -636,4 +705,4 @@ def _title(mentions: Sequence[Mention], value: str, event_type: str) -> str:
             index,
         )
 
-    return min(enumerate(mentions), key=rank)[1].title
+    return min(enumerate(members), key=rank)[1].title

@@ -164,7 +164,10 @@ class Mention(Base):
     """
 
     __tablename__ = "mentions"
-    __table_args__ = (Index("ix_mentions_start_at_end_at", "start_at", "end_at"),)
+    __table_args__ = (
+        Index("ix_mentions_start_at_end_at", "start_at", "end_at"),
+        Index("ix_mentions_granularity_start_at", "granularity", "start_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(

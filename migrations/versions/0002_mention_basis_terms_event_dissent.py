@@ -1,4 +1,4 @@
-"""mention date basis and terms, event dissent
+"""mention date basis, terms and (granularity, start_at) index; event dissent
 
 Revision ID: 0002
 Revises: 0001
@@ -31,10 +31,14 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("terms", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
         )
+        batch_op.create_index(
+            "ix_mentions_granularity_start_at", ["granularity", "start_at"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("mentions", schema=None) as batch_op:
+        batch_op.drop_index("ix_mentions_granularity_start_at")
         batch_op.drop_column("terms")
         batch_op.drop_column("basis")
 
