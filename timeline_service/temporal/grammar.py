@@ -370,7 +370,13 @@ _RULE_TRIGGER = {
     "relday": "relday", "clock": "clock", "relunit": "relunit", "duration": "duration",
     "set": "set", "set_a": "set_a", "ref": "ref",
 }  # fmt: skip
-_BEFORE, _AFTER = 40, 50
+# How far before and after a trigger word a match of its rules can reach.
+_REACH: dict[str, tuple[int, int]] = {
+    "month": (40, 40), "weekday": (45, 35), "year": (45, 25), "decade": (30, 10),
+    "century": (25, 5), "season": (35, 25), "quarter": (50, 35), "relday": (40, 30),
+    "clock": (35, 60), "relunit": (45, 20), "duration": (45, 30), "set": (35, 30),
+    "set_a": (45, 5), "ref": (30, 25),
+}  # fmt: skip
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (kind, re.compile(r"(?<![\w'’-])(?:" + rx + ")", re.IGNORECASE)) for kind, rx in _RULES
@@ -406,7 +412,7 @@ def _trie(words: list[str]) -> str:
 
 # Matched against the lower-cased text: case-insensitive matching is twice as slow.
 _TRIGGER_WORDS = re.compile(
-    r"\d{1,2}[:.]\d\d(?!\d)|\d{2,4}'?s\b|'\d0s\b|\d+|\b(?:"
+    r"\d{1,2}[:.]\d\d(?!\d)|\d{2,4}'?s\b|'\d0s\b|\bq(?=[1-4]\b)|\d+|\b(?:"
     + _trie([w for w in _CLASSES_OF if not w.startswith("#")])
     + r")\b"
 )
@@ -419,7 +425,7 @@ def _token_key(tok: str) -> str:
         return "#decade"
     if ":" in tok or "." in tok:
         return "#clock"
-    return "#4" if len(tok) == 4 else "#clock"
+    return "#4" if len(tok) == 4 else "#n"  # other numbers anchor nothing by themselves
 
 
 def _windows(text: str) -> dict[str, list[tuple[int, int]]]:
@@ -430,7 +436,8 @@ def _windows(text: str) -> dict[str, list[tuple[int, int]]]:
         key = _token_key(m.group())
         start, end = m.span()
         for cls in _CLASSES_OF.get(key, ()):
-            lo, hi = max(0, start - _BEFORE), min(n, end + _AFTER)
+            before, after = _REACH[cls]
+            lo, hi = max(0, start - before), min(n, end + after)
             spans = hits[cls]
             if spans and lo <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], hi)

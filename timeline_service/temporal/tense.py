@@ -144,6 +144,10 @@ def _groups(text: str, lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
     groups: list[tuple[int, int, str, bool]] = []
     i = 0
     while i < len(words):
+        low = words[i][2].lower()
+        if low not in _CUE_WORDS and not (len(low) > 4 and low.endswith("ed")):
+            i += 1  # the common case: not a verb-group word at all
+            continue
         nxt = words[i + 1][2].lower() if i + 1 < len(words) else None
         prev = words[i - 1][2] if i > 0 else None
         prev2 = words[i - 2][2] if i > 1 else None
@@ -174,6 +178,10 @@ def _groups(text: str, lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
         i = j
     return groups
 
+
+_CUE_WORDS = (
+    _MODAL | _AUX_PAST | _AUX_PRESENT | _BE | _ADVERBS | _IRREGULAR_PAST | _PRESENT_VERBS | {"to"}
+)
 
 # A later clause ("..., and the march drew crowds") says nothing about this one.
 _CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s(?:but|whereas)\s")
