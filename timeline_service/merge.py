@@ -26,10 +26,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import eventtypes
 from .actors import ActorTable, default_table
@@ -54,7 +56,20 @@ ATTACH_SPAN = timedelta(days=93)
 def local_range(
     value: str, start: datetime | None = None, end: datetime | None = None
 ) -> tuple[date, date]:
-    """The local calendar days ``[first, after)`` a TIMEX3 value covers."""
+    """The local calendar days ``[first, after)`` a TIMEX3 value covers.
+
+    A value that is not a calendar value falls back to the UTC dates of ``start``/``end``.
+    """
+    try:
+        return _calendar_range(value)
+    except ValueError:
+        if start is not None and end is not None:
+            return start.date(), max(end.date(), start.date() + timedelta(days=1))
+        raise
+
+
+@lru_cache(maxsize=65536)
+def _calendar_range(value: str) -> tuple[date, date]:
     m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", value)
     if m:
         d = date(int(m[1]), int(m[2]), int(m[3]))
@@ -91,8 +106,6 @@ def local_range(
     m = re.match(r"^(\d{2})XX$", value)
     if m:
         return date(int(m[1]) * 100, 1, 1), date(int(m[1]) * 100 + 100, 1, 1)
-    if start is not None and end is not None:
-        return start.date(), max(end.date(), start.date() + timedelta(days=1))
     raise ValueError(f"not a calendar value: {value!r}")
 
 
@@ -124,8 +137,13 @@ def values_compatible(
         and not (a_span[0] - ZONE_MARGIN < b_span[1] and b_span[0] - ZONE_MARGIN < a_span[1])
     ):
         return False
+    return _values_nest(a, b)
+
+
+@lru_cache(maxsize=65536)
+def _values_nest(a: str, b: str) -> bool:
     try:
-        ra, rb = local_range(a), local_range(b)
+        ra, rb = _calendar_range(a), _calendar_range(b)
     except ValueError:
         return a == b
     nested = (ra[0] <= rb[0] and rb[1] <= ra[1]) or (rb[0] <= ra[0] and ra[1] <= rb[1])
@@ -513,16 +531,24 @@ class _Assigner:
             sig.event_id = event_id
 
     def write(self) -> None:
-        for event_id, ids in self.moves.items():
+        moved = {mid: event_id for event_id, ids in self.moves.items() for mid in ids}
+        if moved:
             self.session.execute(
-                update(Mention).where(Mention.id.in_(ids)).values(event_id=event_id),
-                execution_options={"synchronize_session": "fetch"},
+                update(Mention),
+                [{"id": mid, "event_id": eid} for mid, eid in sorted(moved.items())],
+                execution_options={"synchronize_session": False},
             )
+        for obj in list(self.session.identity_map.values()):  # keep loaded rows truthful
+            if isinstance(obj, Mention) and obj.id in moved:
+                set_committed_value(obj, "event_id", moved[obj.id])
         self.moves.clear()
 
 
 def rebuild(session: Session, days: Iterable[date], values: Iterable[str]) -> set[int]:
-    """Re-cluster the given day blocks and coarse values; return every event id touched."""
+    """Re-cluster the given day blocks and coarse values; return every event id touched.
+
+    Each phase reads its blocks in one query and writes in one or two statements.
+    """
     days = sorted(set(days))
     values = set(values)
     out = _Assigner(session)
@@ -533,39 +559,52 @@ def rebuild(session: Session, days: Iterable[date], values: Iterable[str]) -> se
             for sig in _load(session, (_day_window(d) for d in days)):
                 if sig.fine and sig.value[:10] in keys:
                     block[sig.value[:10]].append(sig)
+            found: list[list[Signature]] = []
             for key in sorted(block):
                 out.touched |= {s.event_id for s in block[key] if s.event_id is not None}
-                out.clusters(cluster(block[key]))
+                found += cluster(block[key])
+            out.clusters(found)
             out.write()
             values |= _coarse_values_covering(session, days)
-        for value in sorted(values):
-            first, after = local_range(value)
-            near_start = (_utc_day(first) - ZONE_MARGIN, _utc_day(first) + ZONE_MARGIN)
-            coarse = [
-                s for s in _load(session, [near_start]) if s.value == value and not s.fine
+        if values:
+            ranges = {v: local_range(v) for v in sorted(values)}
+            starts = [
+                (_utc_day(a) - ZONE_MARGIN, _utc_day(a) + ZONE_MARGIN) for a, _ in ranges.values()
             ]
-            if not coarse:
-                continue
-            day_sigs: list[Signature] = []
-            if coarse[0].granularity in ATTACHING:
-                window = (_utc_day(first) - ZONE_MARGIN, _utc_day(after) + ZONE_MARGIN)
-                day_sigs = _load(session, [window])
-            out.touched |= {s.event_id for s in coarse if s.event_id is not None}
-            lo, hi = first.isoformat(), after.isoformat()
-            by_event: dict[int, list[Signature]] = {}
-            for sig in day_sigs:
-                if sig.fine and sig.event_id is not None and lo <= sig.value[:10] < hi:
-                    by_event.setdefault(sig.event_id, []).append(sig)
-            day_events = [sorted(v, key=lambda s: s.order) for _, v in sorted(by_event.items())]
-            loose = []
-            for sig in sorted(coarse, key=lambda s: s.order):
-                target = _best_event(sig, day_events)
-                if target is None:
-                    loose.append(sig)
-                else:
-                    out.move(sig, target)
-            out.clusters(cluster(loose))
-        out.write()
+            coarse_by_value: dict[str, list[Signature]] = {v: [] for v in ranges}
+            for sig in _load(session, starts):
+                if not sig.fine and sig.value in coarse_by_value:
+                    coarse_by_value[sig.value].append(sig)
+            attaching = [
+                v for v, c in coarse_by_value.items() if c and c[0].granularity in ATTACHING
+            ]
+            day_sigs = _load(
+                session,
+                [(_utc_day(ranges[v][0]) - ZONE_MARGIN, _utc_day(ranges[v][1]) + ZONE_MARGIN)
+                 for v in attaching],
+            )  # fmt: skip
+            loose: list[list[Signature]] = []
+            for value, coarse in coarse_by_value.items():
+                if not coarse:
+                    continue
+                out.touched |= {s.event_id for s in coarse if s.event_id is not None}
+                lo, hi = ranges[value][0].isoformat(), ranges[value][1].isoformat()
+                by_event: dict[int, list[Signature]] = {}
+                if value in attaching:
+                    for sig in day_sigs:
+                        if sig.fine and sig.event_id is not None and lo <= sig.value[:10] < hi:
+                            by_event.setdefault(sig.event_id, []).append(sig)
+                events = [sorted(v, key=lambda s: s.order) for _, v in sorted(by_event.items())]
+                unattached = []
+                for sig in sorted(coarse, key=lambda s: s.order):
+                    target = _best_event(sig, events)
+                    if target is None:
+                        unattached.append(sig)
+                    else:
+                        out.move(sig, target)
+                loose += cluster(unattached)
+            out.clusters(loose)
+            out.write()
     return out.touched
 
 
