@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import time
+from html.parser import HTMLParser
 
 import pytest
 from conftest import TEST_API_KEY
@@ -335,3 +336,74 @@ def test_refusals_match_the_openapi_contract(database_url, apps, client, anon_cl
     check(too_many, "/v1/documents/{document_id}", "delete")
     documented = SPEC["components"]["responses"]["TooManyRequests"]["headers"]
     assert "Retry-After" in documented and too_many.headers["Retry-After"].isdigit()
+
+
+# ------------------------------------------------------ hostile text on its way to HTML
+
+HOSTILE_TEXT = (
+    'Officials met in Geneva <script>window.__pwned="script"</script> on March 3, 2021, '
+    "the ministry said <img src=x onerror=\"window.__pwned='img'\"> and "
+    '<svg onload="window.__pwned=\'svg\'"></svg> "><iframe srcdoc="<script>'
+    "parent.__pwned='iframe'</script>\"></iframe> {{7*7}} ${7*7}."
+)
+HOSTILE_HTML = (
+    "<html><body><article><p>Delegates gathered in Vienna on March 4, 2021, "
+    "<img src=x onerror=\"window.__pwned='html-img'\"> "
+    "<a href=\"javascript:window.__pwned='href'\">the agency</a> reported.</p>"
+    "<script>window.__pwned='html-script'</script></article></body></html>"
+)
+HOSTILE_URL = 'https://example.org/a"onmouseover="window.__pwned=\'url\'"x'
+
+
+def post_hostile(client) -> list[dict]:
+    """Hostile markup in the text, the HTML, the URL and the title; all stored."""
+    responses = [
+        client.post(
+            "/v1/documents",
+            json={
+                "text": HOSTILE_TEXT,
+                "url": HOSTILE_URL,
+                "title": "<script>window.__pwned='title'</script>",
+                "published_at": "2021-03-05",
+            },
+        ),
+        client.post("/v1/documents", json={"html": HOSTILE_HTML, "published_at": "2021-03-05"}),
+    ]
+    for response in responses:
+        assert response.status_code == 201, response.json
+    return responses
+
+
+class _Markup(HTMLParser):
+    """Collects the elements and attributes a browser would build from an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def markup_of(fragment: str) -> list[tuple[str, dict]]:
+    parser = _Markup()
+    parser.feed(fragment)
+    parser.close()
+    return parser.tags
+
+
+def test_timelinejs_export_escapes_article_text(client):
+    post_hostile(client)
+    slides = client.get("/v1/timeline?format=timelinejs&limit=500").json["events"]
+    assert slides
+    hostile = [s for s in slides if "Geneva" in s["text"]["text"] or "Vienna" in s["text"]["text"]]
+    assert hostile, "the hostile articles' events are exported"
+    for slide in slides:
+        assert markup_of(slide["text"]["headline"]) == [], "a headline is plain text"
+        assert markup_of(slide["group"]) == []
+        for tag, attrs in markup_of(slide["text"]["text"]):
+            assert tag in ("ul", "li", "a"), tag
+            assert set(attrs) <= {"href"}, attrs
+            if tag == "a":
+                assert attrs["href"].startswith(("http://", "https://"))
+    assert any("&lt;script" in s["text"]["text"] for s in hostile), "shown as text, not dropped"
