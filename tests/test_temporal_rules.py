@@ -329,6 +329,52 @@ def test_infer_publication_date(text: str, not_after: date, expected: date | Non
     assert infer_publication_date(text, not_after=not_after) == expected
 
 
+def test_year_back_comparison_in_a_quarterly_report_is_that_quarter() -> None:
+    text = (
+        "Net income rose 12% in the third quarter. A year earlier the company earned "
+        "$5 million, and year-earlier sales were lower."
+    )
+    got = values(text, date(1989, 10, 26))
+    assert got == [
+        ("the third quarter", "1989-Q3"),
+        ("A year earlier", "1988-Q3"),
+        ("year-earlier", "1988-Q3"),
+    ]
+
+
+def test_year_back_without_a_quarter_is_the_previous_year() -> None:
+    assert values("A year ago the plant was idle.", date(1989, 10, 26)) == [("A year ago", "1988")]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "type_", "value"),
+    [
+        ("Revenue was $76 million for the year ended March 31.", "the year", "DURATION", "P1Y"),
+        ("Sales for the full year were $6.6 billion.", "the full year", "DATE", "1989"),
+        ("He blamed current market conditions.", "current", "DATE", "PRESENT_REF"),
+        ("Shares rose in recent days.", "recent days", "DATE", "PAST_REF"),
+        ("The stock has fluctuated since March.", "March", "DATE", "1989-03"),
+    ],
+)
+def test_news_phrases(text: str, phrase: str, type_: str, value: str) -> None:
+    e = one(text, date(1989, 10, 30), phrase)
+    assert (e.type, e.value) == (type_, value)
+
+
+def test_current_account_is_not_a_time_reference() -> None:
+    assert values("The current account deficit widened.", date(1989, 10, 30)) == []
+
+
+def test_unknown_language_falls_back_to_english_normalisation() -> None:
+    e = one("He will arrive on February 24.", date(2023, 2, 16), "February 24", language="xx")
+    assert e.value == "2023-02-24"
+
+
+def test_infer_accepts_a_datetime_bound() -> None:
+    text = "on Thursday, February 24"
+    assert infer_publication_date(text, not_after=datetime(2023, 1, 1, 12, 0)) == date(2022, 2, 24)
+
+
 def test_concurrent_calls_agree() -> None:
     texts = [
         ("Putin will meet Lukashenko on Friday, after talks on Feb. 24.", date(2023, 2, 16)),

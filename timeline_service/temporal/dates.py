@@ -46,8 +46,14 @@ def parse_calendar(
     """
     prefer = PREFER_BY_TENSE.get(tense or "", "current_period")
     parser = _parser(language, anchor, prefer, order)
-    with _LOCK:
-        data = parser.get_date_data(text)
+    try:
+        with _LOCK:
+            data = parser.get_date_data(text)
+    except ValueError:
+        if language == "en":
+            raise
+        # A language dateparser does not know; the grammar's strings are English.
+        return parse_calendar(text, "en", anchor, tense, order)
     if data is None or data.date_obj is None:
         return None
     return data.date_obj.date(), tuple(getattr(data, "parts", ()) or ())

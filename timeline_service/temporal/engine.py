@@ -61,7 +61,7 @@ def find_temporal_expressions(
     """
     if not text:
         return []
-    ctx = _context(published_at, timezone, language)
+    ctx = _context(published_at, timezone, language or "en")
     out: list[TemporalExpression] = []
     tenses = TenseReader(text)
     for cand in find_candidates(text):

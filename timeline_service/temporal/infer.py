@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from .grammar import MONTH, WEEKDAY, YEAR
 from .lexicon import MONTHS, WEEKDAYS
@@ -24,6 +24,8 @@ def infer_publication_date(text: str, *, not_after: date) -> date | None:
     weekday on that date is taken (looking back 28 years, one full cycle).
     The first expression that pins a day wins; None if none does.
     """
+    if isinstance(not_after, datetime):
+        not_after = not_after.date()
     for m in _WEEKDAY_DATE.finditer(text):
         wd = WEEKDAYS[m["wd"].lower().rstrip(".")]
         month = MONTHS[(m["month"] or m["month2"]).lower().rstrip(".")]
