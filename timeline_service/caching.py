@@ -114,7 +114,9 @@ def versioned(
         digest = hashlib.blake2b(repr(key).encode(), digest_size=8).hexdigest()
         etag = f"v{version}-{digest}"
         cache: ResponseCache = current_app.extensions["timeline_cache"]
-        if request.if_none_match.contains_weak(etag):
+        # Only tags we issued for a 200 count here: `*` must not turn a bad query into a 304.
+        wanted = request.if_none_match
+        if not wanted.star_tag and wanted.contains_weak(etag):
             return _tagged(Response(status=304), etag)
         hit = cache.get((version, key))
         if hit is None:
@@ -126,6 +128,8 @@ def versioned(
             )
             hit = Rendered(response.get_data(), response.mimetype or "", kept)
             cache.put((version, key), hit)
+        if wanted.star_tag:
+            return _tagged(Response(status=304), etag)
         response = Response(hit.body, mimetype=hit.mimetype, headers=list(hit.headers))
         return _tagged(response, etag)
 

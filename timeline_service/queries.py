@@ -36,7 +36,10 @@ def partial_date_bounds(text: str) -> tuple[datetime, datetime]:
     """``2022`` / ``2022-02`` / ``2022-02-24`` / a timestamp as a half-open UTC interval."""
     m = _PARTIAL.match(text.strip())
     if not m:
-        moment = parse_timestamp(text)
+        try:
+            moment = parse_timestamp(text).astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"out of range: {text!r}") from None
         return moment, moment
     year, month, day = int(m.group(1)), m.group(2), m.group(3)
     if year < 1:
@@ -73,8 +76,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         start, key = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(start, str) or not isinstance(key, str):
             raise TypeError
-        return parse_timestamp(start), key
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        return parse_timestamp(start).astimezone(UTC), key
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise ValueError("not a cursor this service issued") from None
 
 
@@ -263,8 +266,10 @@ def page_statement(
     if not granularity_spans:
         return None
     parts = []
+    floor = datetime(1, 1, 2, tzinfo=UTC)
     for granularity, days in sorted(granularity_spans.items()):
-        lowest = f.start - timedelta(days=days + 1e-3)
+        reach = timedelta(days=days + 1e-3)
+        lowest = f.start - reach if f.start - floor > reach else floor - timedelta(days=1)
         parts.append(
             select(*_EVENT_COLUMNS)
             .where(

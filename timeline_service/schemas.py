@@ -68,6 +68,21 @@ class DocumentIn(Schema):
             raise ValidationError("Must not be blank.", given[0])
 
 
+def _printable(value: str) -> None:
+    """Control characters are never part of a filter (and PostgreSQL rejects NUL)."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValidationError("Must not contain control characters.")
+
+
+class Text(fields.String):
+    """A query string value: no control characters."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        validators = kwargs.pop("validate", None)
+        chain = [_printable, *([validators] if validators else [])]
+        super().__init__(validate=chain, **kwargs)
+
+
 class TimelineQuery(Schema):
     """``GET /v1/timeline`` (and ``/embed``) query parameters.
 
@@ -78,20 +93,20 @@ class TimelineQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    from_ = fields.String(data_key="from", validate=validate.Length(min=1, max=40))
-    to = fields.String(validate=validate.Length(min=1, max=40))
-    source = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
-    actor = fields.String(validate=validate.Length(min=1, max=200))
-    type = fields.String(validate=validate.Length(min=1, max=32))
-    q = fields.String(validate=validate.Length(min=1, max=200))
+    from_ = Text(data_key="from", validate=validate.Length(min=1, max=40))
+    to = Text(validate=validate.Length(min=1, max=40))
+    source = fields.List(Text(validate=validate.Length(min=1, max=100)))
+    actor = Text(validate=validate.Length(min=1, max=200))
+    type = Text(validate=validate.Length(min=1, max=32))
+    q = Text(validate=validate.Length(min=1, max=200))
     min_sources = fields.Integer(validate=validate.Range(min=1, max=1000))
     limit = fields.Integer(validate=validate.Range(min=1, max=500))
-    cursor = fields.String(validate=validate.Length(max=500))
-    agreement = fields.String(validate=validate.OneOf(AGREEMENTS))
-    include = fields.List(fields.String(validate=validate.OneOf(INCLUDES)))
+    cursor = Text(validate=validate.Length(max=500))
+    agreement = Text(validate=validate.OneOf(AGREEMENTS))
+    include = fields.List(Text(validate=validate.OneOf(INCLUDES)))
     total = fields.Boolean()
-    format = fields.String(validate=validate.Length(min=1, max=40))
-    group = fields.String(validate=validate.OneOf(("type", "source")))
+    format = Text(validate=validate.Length(min=1, max=40))
+    group = Text(validate=validate.OneOf(("type", "source")))
 
 
 # ---------------------------------------------------------------------------- responses
