@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
+import threading
 import time
 from html.parser import HTMLParser
 
 import pytest
 from conftest import TEST_API_KEY
 from sqlalchemy import func, select
+from werkzeug.serving import make_server
 
 from timeline_service import create_app
 from timeline_service.auth import KeyRing
@@ -407,3 +411,58 @@ def test_timelinejs_export_escapes_article_text(client):
             if tag == "a":
                 assert attrs["href"].startswith(("http://", "https://"))
     assert any("&lt;script" in s["text"]["text"] for s in hostile), "shown as text, not dropped"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Chromium through Playwright; skipped without one, except under CI."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    path = os.environ.get("TIMELINE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        if os.environ.get("CI"):
+            pytest.fail(f"no Chromium at {path}")
+        pytest.skip("Chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=path,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+def test_hostile_articles_execute_nothing_in_the_embed_view(app, client, chromium):
+    post_hostile(client)
+    page_html = client.get("/embed").get_data(as_text=True)
+    assert "__pwned" not in page_html, "the page itself carries no article text"
+    policy = client.get("/embed").headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+    app.config["RATE_LIMIT_PER_ADDRESS"] = 0
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"http://127.0.0.1:{server.server_port}/embed?limit=500")
+        page.wait_for_selector("#timeline[data-loaded]", timeout=15000)
+        titles = page.eval_on_selector_all("li.event .title", "els => els.map(e => e.textContent)")
+        assert any("Geneva" in t for t in titles) and any("Vienna" in t for t in titles)
+        for link in page.locator("li.event a").all():
+            link.hover()
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__pwned") is None, "no injected script or handler ran"
+        assert dialogs == []
+        built = "li.event img, li.event script, li.event svg, li.event iframe"
+        assert page.locator(built).count() == 0, "no element was built from article text"
+        hrefs = page.eval_on_selector_all("li.event a", "els => els.map(a => a.href)")
+        assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs)
+        shown = page.eval_on_selector_all("li.event a", "els => els.map(a => a.title)")
+        assert any("<script>" in t for t in titles + shown), "markup is shown as text"
+    finally:
+        context.close()
+        server.shutdown()
+        thread.join(5)
