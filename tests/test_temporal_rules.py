@@ -361,6 +361,30 @@ def test_news_phrases(text: str, phrase: str, type_: str, value: str) -> None:
     assert (e.type, e.value) == (type_, value)
 
 
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [
+        ("Celebrations on Victory Day were cancelled.", date(2023, 3, 15), "Victory Day",
+         "2022-05-09"),
+        ("Parades are planned for Victory Day.", date(2023, 3, 15), "Victory Day", "2023-05-09"),
+        ("He will visit at Thanksgiving.", date(2023, 3, 15), "Thanksgiving", "2023-11-23"),
+        ("Easter falls late.", date(2023, 3, 15), "Easter", "2023-04-09"),
+        ("Last Christmas was quiet.", date(2023, 3, 15), "Last Christmas", "2022-12-25"),
+        ("Talks on Feb. 3 failed, and the next day a ceasefire collapsed.", date(2023, 3, 15),
+         "the next day", "2023-02-04"),
+        ("Officials hope to finish by the end of the year.", date(2023, 3, 15),
+         "the end of the year", "2023"),
+    ],
+)  # fmt: skip
+def test_holidays_and_narrative_days(text: str, published: date, phrase: str, value: str) -> None:
+    assert one(text, published, phrase).value == value
+
+
+def test_end_of_period_sets_the_mod() -> None:
+    e = one("Officials hope to finish by the end of the year.", date(2023, 3, 15), "the year")
+    assert e.mod == "END"
+
+
 def test_current_account_is_not_a_time_reference() -> None:
     assert values("The current account deficit widened.", date(1989, 10, 30)) == []
 

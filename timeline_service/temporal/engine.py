@@ -17,6 +17,7 @@ RESOLVER_VERSION = "2026.11.1"
 TENSE_KINDS = frozenset(
     {
         "calendar",
+        "holiday",
         "month",
         "season",
         "quarter",

@@ -215,6 +215,19 @@ _RULES: list[tuple[str, str]] = [
         r"(?P<unit>week|weekend|month|year|decade|century|fiscal\s+year|calendar\s+year)(?![\w-])",
     ),
     (
+        "dayref",  # the next day / the day before / that day: the day the text is on
+        r"(?:(?P<pre>earlier|later)\s+)?(?P<rel>the\s+next|the\s+following|the\s+previous|"
+        r"the\s+same|that)\s+day(?![\w-])|the\s+day\s+(?P<rel2>before|after)(?=\s*[,.;:!?)])",
+    ),
+    (
+        "holiday",
+        r"(?:(?P<rel>last|next|this|this\s+year's|last\s+year's|next\s+year's)\s+)?"
+        r"(?P<name>(?-i:Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year's\s+Eve|"
+        r"New\s+Year's\s+Day|New\s+Year|Valentine's\s+Day|Halloween|Victory\s+Day|"
+        r"Independence\s+Day|Easter\s+Sunday|Easter|Thanksgiving(?:\s+Day)?|Boxing\s+Day|"
+        r"Labor\s+Day|Memorial\s+Day))(?![\w-])",
+    ),
+    (
         "relunit",
         r"(?P<rel>year)[\s-](?P<unit>end)(?![\w-])|(?P<rel2>the\s+)?(?P<unit2>weekend)(?![\w-])",
     ),
@@ -357,6 +370,11 @@ _TRIGGERS: dict[str, set[str]] = {
         "mornings afternoons evenings nights"
     ),
     "set_a": _words("second minute hour day week month year quarter"),
+    "dayref": {"day"},
+    "holiday": _words(
+        "christmas year valentine halloween victory independence easter thanksgiving boxing "
+        "labor memorial"
+    ),
     "ref": _words(
         "quarters now current currently nowadays presently days present recently formerly past "
         "future term soon possible date recent coming ahead moment being someday weeks months "
@@ -368,14 +386,14 @@ _RULE_TRIGGER = {
     "year": "year", "decade": "decade", "century": "century", "season": "season",
     "quarter": "quarter", "quarter_rel": "quarter", "weekday": "weekday",
     "relday": "relday", "clock": "clock", "relunit": "relunit", "duration": "duration",
-    "set": "set", "set_a": "set_a", "ref": "ref",
+    "set": "set", "set_a": "set_a", "ref": "ref", "dayref": "dayref", "holiday": "holiday",
 }  # fmt: skip
 # How far before and after a trigger word a match of its rules can reach.
 _REACH: dict[str, tuple[int, int]] = {
     "month": (40, 40), "weekday": (45, 35), "year": (45, 25), "decade": (30, 10),
     "century": (25, 5), "season": (35, 25), "quarter": (50, 35), "relday": (40, 30),
     "clock": (35, 60), "relunit": (45, 20), "duration": (45, 30), "set": (35, 30),
-    "set_a": (45, 5), "ref": (30, 25),
+    "set_a": (45, 5), "ref": (30, 25), "dayref": (25, 15), "holiday": (30, 20),
 }  # fmt: skip
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -568,6 +586,8 @@ def _accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bo
             # A bare "10:30" is a clock time only when introduced as one.
             return bool(re.search(r"\b(?:at|by|from|until|till|to|before|after)\s+$", before))
         return True
+    if kind == "dayref" and (parts.get("rel") or "").lower() == "that":
+        return bool(parts.get("pre"))  # "later that day"; a bare "that day" is often generic
     if kind == "set" and parts.get("adv"):
         # "its quarterly dividend", "average daily volume": adjectives, not recurrences.
         return not _DETERMINER_BEFORE.search(before)

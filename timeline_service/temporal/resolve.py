@@ -101,7 +101,7 @@ def _norm(s: str) -> str:
 def _pre_mod(pre: str | None) -> str | None:
     if not pre:
         return None
-    words = _norm(pre).replace("the ", "").replace(" of", "").strip()
+    words = _norm(pre).replace("the ", "").replace(" of", "").removeprefix("by ").strip()
     return PRE_MOD.get(words) or PRE_MOD.get(words.split()[0])
 
 
@@ -815,6 +815,85 @@ def _ref(c: Candidate) -> Reading:
     return Reading("DATE", value, None)
 
 
+def _dayref(c: Candidate, ctx: Context) -> Reading:
+    """"The next day", "the day before", "that day": counted from the day the text
+    last named (the publication day if it named none)."""
+    rel = _norm(c.parts.get("rel") or c.parts.get("rel2") or "")
+    base = ctx.ref_day or ctx.anchor
+    if base is None:
+        return Reading("DATE", None, "day", anchored=True)
+    shift = {"the next": 1, "the following": 1, "after": 1, "the previous": -1, "before": -1}
+    mod = PRE_MOD.get((c.parts.get("pre") or "").lower())
+    day = base + timedelta(days=shift.get(rel, 0))
+    return Reading("DATE", day.isoformat(), "day", mod, anchored=True)
+
+
+def _easter(year: int) -> date:
+    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    first = date(year, month, 1)
+    if n > 0:
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    ny, nm = add_months(first, 1)
+    last = date(ny, nm, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+_HOLIDAYS = {
+    "christmas eve": lambda y: date(y, 12, 24), "christmas": lambda y: date(y, 12, 25),
+    "christmas day": lambda y: date(y, 12, 25), "new year's eve": lambda y: date(y, 12, 31),
+    "new year's day": lambda y: date(y, 1, 1), "new year": lambda y: date(y, 1, 1),
+    "valentine's day": lambda y: date(y, 2, 14), "halloween": lambda y: date(y, 10, 31),
+    "victory day": lambda y: date(y, 5, 9), "independence day": lambda y: date(y, 7, 4),
+    "boxing day": lambda y: date(y, 12, 26), "easter": _easter, "easter sunday": _easter,
+    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
+    "labor day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+}  # fmt: skip
+
+
+def _holiday(c: Candidate, tense: str | None, ctx: Context) -> Reading:
+    """Fixed and computed holidays; the year follows the tense like a year-less date.
+    Independence Day and Victory Day are read as the US and the post-Soviet ones."""
+    if ctx.anchor is None:
+        return Reading("DATE", None, "day", anchored=True)
+    rule = _HOLIDAYS[" ".join(c.parts["name"].lower().split())]
+    rel = _norm(c.parts.get("rel", ""))
+    years = {"last": -1, "last year's": -1, "next": 1, "next year's": 1}
+    if rel in ("this", "this year's"):
+        day = rule(ctx.anchor.year)
+    elif rel in years:
+        day = rule(ctx.anchor.year + years[rel]) if "year" in rel else None
+        if day is None:
+            options = [rule(ctx.anchor.year + k) for k in (-1, 0, 1)]
+            if years[rel] < 0:
+                day = max(o for o in options if o < ctx.anchor)
+            else:
+                day = min(o for o in options if o > ctx.anchor)
+    else:
+        options = [rule(ctx.anchor.year + k) for k in (-1, 0, 1)]
+        direction = _direction(tense)
+        if direction == "past":
+            day = max(o for o in options if o <= ctx.anchor)
+        elif direction == "future":
+            day = min(o for o in options if o >= ctx.anchor)
+        else:
+            day = min(options, key=lambda o: (abs((o - ctx.anchor).days), o > ctx.anchor))
+    return Reading("DATE", day.isoformat(), "day", anchored=True)
+
+
 def resolve(c: Candidate, text: str, tense: str | None, ctx: Context) -> Reading:
     """The TIMEX3 reading of one candidate in its document context."""
     kind = c.kind
@@ -854,4 +933,8 @@ def resolve(c: Candidate, text: str, tense: str | None, ctx: Context) -> Reading
         return _set(c)
     if kind == "ref":
         return _ref(c)
+    if kind == "dayref":
+        return _dayref(c, ctx)
+    if kind == "holiday":
+        return _holiday(c, tense, ctx)
     raise ValueError(f"unknown candidate kind {kind!r}")
