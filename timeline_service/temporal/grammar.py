@@ -586,6 +586,10 @@ def _accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bo
             # A bare "10:30" is a clock time only when introduced as one.
             return bool(re.search(r"\b(?:at|by|from|until|till|to|before|after)\s+$", before))
         return True
+    if kind == "weekday" and (
+        re.match(_TITLE_AFTER_WEEKDAY, after) or parts.get("pod", "x")[0].isupper()
+    ):
+        return False  # "the Sunday Times", "Monday Night Football"
     if kind == "dayref" and (parts.get("rel") or "").lower() == "that":
         return bool(parts.get("pre"))  # "later that day"; a bare "that day" is often generic
     if kind == "set" and parts.get("adv"):
@@ -621,6 +625,10 @@ def _accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bo
     return True
 
 
+_TITLE_AFTER_WEEKDAY = (
+    r"\s+(?-i:Times|Telegraph|Express|Mirror|Post|Herald|Mail|Observer|Independent|Star|"
+    r"Night\s+(?:Football|Live|Raw)|Morning\s+(?:Edition|Post|Herald)|Bloody)\b"
+)
 _NOT_CURRENT = (
     r"\s+(?:accounts?|assets|liabilities|affairs|events|dollars?|prices|issues?|edition|"
     r"president|chairman|chief|members?|holders?|owners?|management|managers?|director|"
