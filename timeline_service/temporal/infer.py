@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from .grammar import MONTH, WEEKDAY, YEAR
 from .lexicon import MONTHS, WEEKDAYS
+from .rules import MONTH, WEEKDAY, YEAR
 
 _WEEKDAY_DATE = re.compile(
     rf"(?<![\w-])(?P<wd>{WEEKDAY}),?\s+(?:(?P<month>{MONTH})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
