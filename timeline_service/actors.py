@@ -147,6 +147,9 @@ class ActorTable:
     countries: dict[str, Country] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     _compiled: tuple[re.Pattern[str], ...] | None = field(default=None, repr=False)
+    _comparable: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = field(
+        default_factory=dict, repr=False
+    )
 
     # ---------------------------------------------------------------- building
 
@@ -191,6 +194,7 @@ class ActorTable:
                 roles=known.roles + tuple(r for r in actor.roles if r not in known.roles),
             )
         self.actors[actor.name] = actor
+        self._comparable.clear()
         for alias in (actor.name, *aliases):
             for form in _apostrophes(str(alias)):
                 self.aliases[form] = actor.name
@@ -354,6 +358,22 @@ class ActorTable:
             if actor is not None and actor.stands_for:
                 out.add(actor.stands_for)
         return out
+
+    def comparable(self, names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+        """What merging compares: the actors widened to what they stand for and to the
+        countries of their offices, and the principals (people, organizations, groups)."""
+        cached = self._comparable.get(names)
+        if cached is None:
+            expanded = self.expand(names)
+            for name in names:
+                actor = self.actors.get(name)
+                if actor is not None:
+                    expanded |= {r.country for r in actor.roles}
+            principals = frozenset(
+                n for n in names if self.kind(n) in ("person", "organization", "group")
+            )
+            cached = self._comparable[names] = (frozenset(expanded), principals)
+        return cached
 
     def kind(self, name: str) -> str:
         actor = self.actors.get(name)

@@ -240,6 +240,12 @@ class Signature:
     terms: frozenset[str]
     head: str | None
     thread: tuple[int, str] | None  # (document, run start): one speaker going on
+    weight: float = 0.0
+    family: str = ""
+
+    def __post_init__(self) -> None:
+        self.weight = _weight(self.terms)
+        self.family = eventtypes.family(self.type)
 
     @property
     def fine(self) -> bool:
@@ -260,14 +266,7 @@ _COLUMNS = (
 def signature(row: Any, table: ActorTable | None = None) -> Signature:
     """A mention's comparable parts (``row`` has the ``_COLUMNS``); actors are widened to
     the countries they stand for, so "the Kremlin" and "Russia" can meet."""
-    table = table or default_table()
-    names = list(row.actors or [])
-    expanded = table.expand(names)
-    for name in names:  # an office holder stands for the country too
-        actor = table.actors.get(name)
-        if actor is not None:
-            expanded |= {r.country for r in actor.roles}
-    principals = frozenset(n for n in names if table.kind(n) in ("person", "organization", "group"))
+    expanded, principals = (table or default_table()).comparable(tuple(row.actors or ()))
     terms = frozenset(row.terms or _terms_from_text(row.sentence, row.type))
     head = next((t[2:] for t in terms if t.startswith("h:")), None)
     thread = next((t for t in terms if t.startswith("p:")), None)
@@ -281,9 +280,9 @@ def signature(row: Any, table: ActorTable | None = None) -> Signature:
         start_at=row.start_at,
         end_at=row.end_at,
         type=row.type,
-        actors=frozenset(expanded),
+        actors=expanded,
         principals=principals,
-        speaker=row.attribution if row.attribution in table.actors else None,
+        speaker=row.attribution if row.attribution in (table or default_table()).actors else None,
         terms=frozenset(t for t in terms if t[:2] not in ("h:", "p:")),
         head=head,
         thread=(row.document_id, thread) if thread else None,
@@ -305,7 +304,7 @@ def _weight(terms: Iterable[str]) -> float:
 
 def similarity(a: Signature, b: Signature) -> float:
     """Weighted overlap of the content terms (shared / smaller side)."""
-    smaller = min(_weight(a.terms), _weight(b.terms))
+    smaller = min(a.weight, b.weight)
     if smaller == 0:
         return 0.0
     return _weight(a.terms & b.terms) / smaller
@@ -319,14 +318,16 @@ def same_event(a: Signature, b: Signature) -> float | None:
     the same speaker, and the same head (a denial of taking part), the same run of one
     speaker's sentences in a document, or similar words.
     """
-    if not eventtypes.compatible(a.type, b.type):
+    if a.family != b.family:
+        return None
+    if a.actors and b.actors and a.actors.isdisjoint(b.actors):
+        return None
+    if a.family != "speech" and (a.head is None or a.head != b.head):
         return None
     if not values_compatible(a.value, b.value, a.span, b.span):
         return None
-    if a.actors and b.actors and not (a.actors & b.actors):
-        return None
     sim = similarity(a, b)
-    if eventtypes.family(a.type) != "speech":
+    if a.family != "speech":
         if a.head is None or a.head != b.head:
             return None
         if a.principals and b.principals and not (a.principals & b.principals):
@@ -344,8 +345,7 @@ def same_event(a: Signature, b: Signature) -> float | None:
 def _fits(sig: Signature, members: Sequence[Signature]) -> bool:
     """Every member's date and type are compatible with the mention's (complete link)."""
     return all(
-        values_compatible(sig.value, m.value, sig.span, m.span)
-        and eventtypes.compatible(sig.type, m.type)
+        sig.family == m.family and values_compatible(sig.value, m.value, sig.span, m.span)
         for m in members
     )
 
@@ -385,10 +385,10 @@ def _best_event(sig: Signature, events: Sequence[list[Signature]]) -> int | None
     """The day-level event a coarse mention belongs to, if any (ties: canonical order)."""
     best: tuple[float, tuple[str, int], int] | None = None
     for members in events:
-        if not all(eventtypes.compatible(sig.type, m.type) for m in members):
+        if members[0].event_id is None or any(sig.family != m.family for m in members):
             continue
         scores = [s for m in members if (s := same_event(sig, m)) is not None]
-        if not scores or members[0].event_id is None:
+        if not scores:
             continue
         rank = (-max(scores), members[0].order, members[0].event_id)
         if best is None or rank < best:
@@ -442,13 +442,24 @@ def _day_window(day: date) -> tuple[datetime, datetime]:
     return _utc_day(day) - ZONE_MARGIN, _utc_day(day + timedelta(days=1)) + ZONE_MARGIN
 
 
-def _load(session: Session, windows: Iterable[tuple[datetime, datetime]]) -> list[Signature]:
-    """Mentions whose start falls in any of the windows (through the start_at index)."""
-    ranges = [and_(Mention.start_at >= lo, Mention.start_at < hi) for lo, hi in windows]
+def _load(session: Session, windows: Iterable[Any], *criteria: Any) -> list[Signature]:
+    """Mentions whose start falls in any of the windows (through the start_at index).
+
+    A window is ``(lo, hi)`` or ``(lo, hi, value_prefix)``: the prefix keeps only the
+    mentions whose date value starts with it (one local day) before they are read.
+    """
+    ranges = []
+    for lo, hi, *prefix in windows:
+        clause = and_(Mention.start_at >= lo, Mention.start_at < hi)
+        if prefix:
+            clause = and_(clause, Mention.date_value.startswith(prefix[0], autoescape=True))
+        ranges.append(clause)
     if not ranges:
         return []
     rows = session.execute(
-        select(*_COLUMNS).join(Document, Mention.document_id == Document.id).where(or_(*ranges))
+        select(*_COLUMNS)
+        .join(Document, Mention.document_id == Document.id)
+        .where(or_(*ranges), *criteria)
     ).all()
     table = default_table()
     return [signature(r, table) for r in rows]
@@ -523,8 +534,9 @@ class _Assigner:
                 self.move(sig, known[key])
 
     def move(self, sig: Signature, event_id: int) -> None:
-        self.touched.add(event_id)
+        """Assign; an event is touched only when its members change."""
         if sig.event_id != event_id:
+            self.touched.add(event_id)
             if sig.event_id is not None:
                 self.touched.add(sig.event_id)
             self.moves.setdefault(event_id, []).append(sig.id)
@@ -545,7 +557,8 @@ class _Assigner:
 
 
 def rebuild(session: Session, days: Iterable[date], values: Iterable[str]) -> set[int]:
-    """Re-cluster the given day blocks and coarse values; return every event id touched.
+    """Re-cluster the given day blocks and coarse values; return the ids of the events
+    whose members changed (created, grown, shrunk or emptied).
 
     Each phase reads its blocks in one query and writes in one or two statements.
     """
@@ -556,12 +569,11 @@ def rebuild(session: Session, days: Iterable[date], values: Iterable[str]) -> se
         if days:
             keys = {d.isoformat() for d in days}
             block: dict[str, list[Signature]] = {k: [] for k in keys}
-            for sig in _load(session, (_day_window(d) for d in days)):
+            for sig in _load(session, ((*_day_window(d), d.isoformat()) for d in days)):
                 if sig.fine and sig.value[:10] in keys:
                     block[sig.value[:10]].append(sig)
             found: list[list[Signature]] = []
             for key in sorted(block):
-                out.touched |= {s.event_id for s in block[key] if s.event_id is not None}
                 found += cluster(block[key])
             out.clusters(found)
             out.write()
@@ -578,16 +590,19 @@ def rebuild(session: Session, days: Iterable[date], values: Iterable[str]) -> se
             attaching = [
                 v for v, c in coarse_by_value.items() if c and c[0].granularity in ATTACHING
             ]
+            families = {s.family for v in attaching for s in coarse_by_value[v]}
+            types = [t for t in eventtypes.TYPES if eventtypes.family(t) in families]
             day_sigs = _load(
                 session,
                 [(_utc_day(ranges[v][0]) - ZONE_MARGIN, _utc_day(ranges[v][1]) + ZONE_MARGIN)
                  for v in attaching],
+                Mention.type.in_(types),
+                Mention.event_id.is_not(None),
             )  # fmt: skip
             loose: list[list[Signature]] = []
             for value, coarse in coarse_by_value.items():
                 if not coarse:
                     continue
-                out.touched |= {s.event_id for s in coarse if s.event_id is not None}
                 lo, hi = ranges[value][0].isoformat(), ranges[value][1].isoformat()
                 by_event: dict[int, list[Signature]] = {}
                 if value in attaching:
