@@ -125,6 +125,8 @@ def accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> boo
             # A bare "10:30" is a clock time only when introduced as one.
             return bool(re.search(r"\b(?:at|by|from|until|till|to|before|after)\s+$", before))
         return True
+    if kind == "relday" and parts.get("rd", "x")[0] == "T" and re.search(_NAME_END, before):
+        return False  # "USA Today", "VOA Today": a title
     if kind == "weekday" and (
         re.match(_TITLE_AFTER_WEEKDAY, after) or parts.get("pod", "x")[0].isupper()
     ):
@@ -164,6 +166,7 @@ def accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> boo
     return True
 
 
+_NAME_END = r"\b[A-Z][\w.]*\s+$"
 _TITLE_AFTER_WEEKDAY = (
     r"\s+(?-i:Times|Telegraph|Express|Mirror|Post|Herald|Mail|Observer|Independent|Star|"
     r"Night\s+(?:Football|Live|Raw)|Morning\s+(?:Edition|Post|Herald)|Bloody)\b"
