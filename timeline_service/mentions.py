@@ -308,7 +308,7 @@ def _width(expr: TemporalExpression) -> timedelta:
 
 _TERMINAL = re.compile(r"[.!?…][\"”’)\]]*\s*$|[\"”’]\s*$")
 _CAPTION = re.compile(
-    r"^(?:(?:A|An|The)\s+)?(?:[A-Z][\w’'-]*\s+){0,6}[\w’'-]+\s+(?:patrols|stands|walks|looks"
+    r"^(?:(?:A|An|The)\s+)?(?:[\w’'-]+\s+){1,6}(?:patrols|stands|walks|looks"
     r"|attends|arrives|gestures|sits|poses|waits|shakes|rides|fires|passes|carries|inspects"
     r"|greets|leaves|prepares|drives|marches|gathers|watches|mourns|plays|lays|delivers"
     r"|holds|is seen|are seen|stand|walk|pose|gather|march|wait|attend|mourn|ride)\b"
@@ -420,9 +420,17 @@ def _zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def anchor_day(anchor_at: datetime, anchor_timezone: str | None) -> date:
+    """The publication's local calendar day (the same whether the anchor is read back in
+    UTC from storage or given in the outlet's offset)."""
+    if anchor_at.tzinfo is None or not anchor_timezone:
+        return anchor_at.date()
+    return anchor_at.astimezone(_zone(anchor_timezone)).date()
+
+
 def publication_claim(anchor_at: datetime, anchor_timezone: str | None, version: str) -> DateClaim:
     """The publication day as a claim: the date of speech reported without a date."""
-    day = anchor_at.date()
+    day = anchor_day(anchor_at, anchor_timezone)
     zone = _zone(anchor_timezone)
     start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
@@ -461,8 +469,8 @@ def extract_mentions(
 
     table = actors or default_table()
     body = article.body
-    anchor_day = anchor_at.date() if anchor_at is not None else None
-    hits = table.find(body, on=anchor_day)
+    day = anchor_day(anchor_at, anchor_timezone) if anchor_at is not None else None
+    hits = table.find(body, on=day)
     dated = [e for e in expressions if usable(e, body)]
     mentions: list[EventMention] = []
     last_person: str | None = None
@@ -518,7 +526,7 @@ def extract_mentions(
             and not _BACKGROUND.search(_frame_words(sentence, frame))
         ):
             earlier = paragraph_claim
-            if earlier is not None and anchor_day and _far_from(earlier, anchor_day):
+            if earlier is not None and day and _far_from(earlier, day):
                 claim = DateClaim(**{**earlier.__dict__, "basis": "inherited"})
             else:
                 claim = publication_claim(anchor_at, anchor_timezone, RESOLVER_VERSION)
@@ -569,7 +577,7 @@ def _mention(
     planned = False
     if e_span is not None:
         clause = sentence[c_start if date_in_content else 0 : e_span[0]]
-        after_anchor = anchor_at is not None and claim.start.date() > anchor_at.date()
+        after_anchor = anchor_at is not None and claim.start.date() > anchor_at.date()  # UTC both
         planned = bool(_FUTURE.search(clause)) and (after_anchor or date_in_content)
     event_type = eventtypes.classify(
         content, reported_speech=frame is not None, date_in_content=date_in_content or planned

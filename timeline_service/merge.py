@@ -674,6 +674,13 @@ def rederive(session: Session, event_ids: Iterable[int]) -> None:
         _rederive(session, sorted(ids))
 
 
+def recompute(session: Session, event_ids: Iterable[int]) -> None:
+    """Recompute the fields of events whose members are already right (no re-clustering)."""
+    ids = sorted(set(event_ids))
+    if ids:
+        _rederive(session, ids)
+
+
 def _rederive(session: Session, ids: list[int]) -> None:
     rows = session.execute(
         select(
