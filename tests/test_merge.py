@@ -1,0 +1,273 @@
+"""Merging the seeds into events: multi-source events, order independence, deletion."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from timeline_service import merge, pipeline
+from timeline_service.article import RawDocument
+from timeline_service.db import make_engine
+from timeline_service.mentions import DateClaim, EventMention
+from timeline_service.merge import Claim, event_date, values_compatible
+from timeline_service.models import Document, Event, EventActor, Mention
+from timeline_service.reresolve import reresolve
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+MANIFEST = json.loads((SEEDS / "manifest.json").read_text("utf-8"))
+
+
+def seed(i: int) -> RawDocument:
+    entry = MANIFEST[i]
+    return RawDocument(
+        text=(SEEDS / entry["file"]).read_text("utf-8"),
+        url=entry["url"],
+        published_at=date.fromisoformat(entry["published_at"]),
+    )
+
+
+@pytest.fixture(autouse=True)
+def ledger_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Store every ledger column even if the pipeline's row builder does not (yet)."""
+    claim = DateClaim(
+        None, None, None, "2022", "year", datetime(2022, 1, 1, tzinfo=UTC),
+        datetime(2023, 1, 1, tzinfo=UTC), None, None, "v", "publication",
+    )  # fmt: skip
+    row = pipeline._mention_row(Document(id=0), EventMention("x", 0, 1, claim, "x", terms=("w",)))
+    if not row.terms or row.basis != "publication":
+        monkeypatch.setattr(pipeline, "_mention_row", lambda d, m: merge.mention_row(d.id, m))
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    engine = make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+    engine.dispose()
+
+
+def ingest(session: Session, order: list[int]) -> dict[int, int]:
+    return {i: pipeline.ingest(session, seed(i)).document.id for i in order}
+
+
+def timeline(session: Session) -> list[tuple]:
+    """Everything a reader sees, with documents named by URL (ids depend on order)."""
+    session.expire_all()
+    urls = dict(session.execute(select(Document.id, Document.url)).all())
+    out = []
+    for e in session.scalars(select(Event)):
+        members = sorted(
+            (urls[m.document_id], m.sentence_start, m.date_value)
+            for m in session.scalars(select(Mention).where(Mention.event_id == e.id))
+        )
+        out.append(
+            (e.key, e.date_value, e.granularity, e.agreement, e.type, e.title, e.source_count,
+             e.mention_count, tuple(sorted(e.actors)), tuple(members))
+        )  # fmt: skip
+    return sorted(out)
+
+
+def event_with(session: Session, words: str) -> Event:
+    mention = session.scalars(select(Mention).where(Mention.sentence.contains(words))).one()
+    event = session.get(Event, mention.event_id)
+    assert event is not None
+    return event
+
+
+def sentences(session: Session, event: Event) -> list[str]:
+    query = select(Mention.sentence).where(Mention.event_id == event.id)
+    return list(session.scalars(query))
+
+
+def test_multi_source_events_come_out_whole(session: Session) -> None:
+    ingest(session, [0, 1, 2, 3, 4])
+    call = event_with(session, "Minsk said Putin called Lukashenko")
+    assert call.source_count == 3 and call.mention_count == 4
+    assert (call.date_value, call.type) == ("2022-02-24T05:00", "meeting")
+    assert call.agreement == "compatible"  # 05:00, Thursday, early this morning
+    assert any("spoke over the phone early this morning" in s for s in sentences(session, call))
+
+    denial = event_with(session, "Our armed forces are not taking part")
+    assert denial.source_count == 3
+    assert (denial.date_value, denial.type) == ("2022-02-24", "accusation")
+    assert any("not participating" in s for s in sentences(session, denial))
+    assert any("not going to get involved in the war, President" in s
+               for s in sentences(session, denial))  # fmt: skip
+
+    invasion = event_with(session, "Putin launched the offensive")
+    texts = sentences(session, invasion)
+    assert invasion.source_count == 2  # reported a year apart
+    assert any("launched the invasion on February 24" in s for s in texts)
+    assert any("last February" in s for s in texts)  # a month containing the day
+    assert invasion.date_value.startswith("2022-02-24")
+
+    recognition = event_with(session, "will soon decide on the recognition")
+    assert recognition.source_count == 2
+    assert "Aleksandr Lukashenko" in session.scalars(
+        select(EventActor.actor).where(EventActor.event_id == recognition.id)
+    ).all()
+
+
+def test_unrelated_events_of_the_same_day_stay_apart(session: Session) -> None:
+    ingest(session, [0, 1, 2, 3, 4])
+    ids = {
+        event_with(session, words).id
+        for words in (
+            "Minsk said Putin called Lukashenko",
+            "Our armed forces are not taking part",
+            "Putin launched the offensive",
+            "Ukraine's border guards said Thursday",
+            "will soon decide on the recognition",
+            "the Russian leader told him",
+            "launch of four ballistic missiles",
+            "personally suggested",
+            "he suggested conducting negotiations",
+        )
+    }
+    assert len(ids) == 9
+
+
+@pytest.mark.parametrize("order", [[4, 3, 2, 1, 0], [2, 0, 4, 1, 3], [1, 4, 0, 3, 2]])
+def test_ingest_order_does_not_change_the_timeline(database_url: str, order: list[int]) -> None:
+    snapshots = []
+    for run in ([0, 1, 2, 3, 4], order):
+        engine = make_engine(database_url)
+        with Session(engine, expire_on_commit=False) as s:
+            for table in (EventActor, Mention, Event, Document):
+                s.query(table).delete()
+            s.commit()
+            ingest(s, run)
+            snapshots.append(timeline(s))
+        engine.dispose()
+    assert snapshots[0] == snapshots[1]
+
+
+def test_deleting_a_document_rederives_exactly_its_events(database_url: str) -> None:
+    engine = make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as s:
+        ingest(s, [0, 1, 3, 4])
+        without = timeline(s)
+        for table in (EventActor, Mention, Event, Document):
+            s.query(table).delete()
+        s.commit()
+        ids = ingest(s, [2, 0, 1, 3, 4])
+        assert timeline(s) != without
+        document = s.get(Document, ids[2])
+        pipeline.delete_document(s, document)
+        assert timeline(s) == without
+        call = event_with(s, "Minsk said Putin called Lukashenko")
+        assert call.source_count == 2  # PanARMENIAN's two mentions went with it
+    engine.dispose()
+
+
+def test_reingesting_returns_the_same_document_and_keys(session: Session) -> None:
+    ingest(session, [0, 2])
+    before = timeline(session)
+    again = pipeline.ingest(session, seed(2))
+    assert not again.created
+    assert timeline(session) == before
+
+
+def test_values_compatible() -> None:
+    assert values_compatible("2022-02", "2022-02-24")
+    assert values_compatible("2022-02-24T05:00", "2022-02-24")
+    assert values_compatible("2022-02-24TMO", "2022-02-24T05:00")
+    assert values_compatible("2023-W07", "2023-02-16")
+    assert values_compatible("2022", "2022-10")
+    assert not values_compatible("2022-02-23", "2022-02-24")
+    assert not values_compatible("2022-02-24T05:00", "2022-02-24T17:00")
+    assert not values_compatible("2022-03", "2022-02-24")
+    # "earlier this week" ends before the coming Friday although the ISO week holds it
+    week = (datetime(2023, 2, 12, 21, tzinfo=UTC), datetime(2023, 2, 15, 5, tzinfo=UTC))
+    friday = (datetime(2023, 2, 16, 21, tzinfo=UTC), datetime(2023, 2, 17, 21, tzinfo=UTC))
+    assert not values_compatible("2023-W07", "2023-02-17", week, friday)
+
+
+def _claim(mid: int, source: int, value: str, day: int, hours: int = 24) -> Claim:
+    start = datetime(2022, 2, day, tzinfo=UTC)
+    return Claim(mid, source, value, "day" if len(value) == 10 else "month", start,
+                 start + timedelta(hours=hours), ("", mid))  # fmt: skip
+
+
+def test_event_date_agreement_and_dissent() -> None:
+    single = event_date([_claim(1, 1, "2022-02-24", 24)])
+    assert (single.value, single.agreement) == ("2022-02-24", "single")
+    agree = event_date([_claim(1, 1, "2022-02-24", 24), _claim(2, 2, "2022-02-24", 24)])
+    assert agree.agreement == "agree"
+    month = event_date([_claim(1, 1, "2022-02", 1, 24 * 28), _claim(2, 2, "2022-02-24", 24)])
+    assert (month.value, month.granularity, month.agreement) == ("2022-02-24", "day", "compatible")
+    split = event_date(
+        [_claim(1, 1, "2022-02-23", 23), _claim(2, 2, "2022-02-24", 24),
+         _claim(3, 3, "2022-02-24", 24)]
+    )  # fmt: skip
+    assert (split.value, split.agreement, split.dissent) == ("2022-02-24", "disputed", (1,))
+
+
+def test_reresolve_moves_claims_back_and_reports_them(session: Session) -> None:
+    ingest(session, [0, 2, 3])
+    report = reresolve(session)
+    assert report.examined > 20 and not report.moved  # the same engine reads the same
+    call = event_with(session, "Minsk said Putin called Lukashenko")
+    mention = session.scalars(
+        select(Mention).where(Mention.sentence.contains("Minsk said Putin called"))
+    ).one()
+    # what an older engine might have stored: the previous day
+    mention.date_value = "2022-02-23T05:00"
+    mention.start_at -= timedelta(days=1)
+    mention.end_at -= timedelta(days=1)
+    mention.resolver_version = "old"
+    session.flush()
+    merge.rederive(session, merge.attach(session, [mention]) | {call.id})
+    session.commit()
+    assert event_with(session, "Also Thursday, Russian President").source_count == 2
+
+    report = reresolve(session)
+    session.commit()
+    assert [(m.old_value, m.new_value) for m in report.moved] == [
+        ("2022-02-23T05:00", "2022-02-24T05:00")
+    ]
+    assert "moved" in report.summary()
+    assert event_with(session, "Also Thursday, Russian President").source_count == 3
+    assert mention.resolver_version != "old"
+
+
+def test_mention_row_keeps_the_whole_claim() -> None:
+    claim = DateClaim(
+        "Thursday", 10, 18, "2022-02-24", "day", datetime(2022, 2, 23, 21, tzinfo=UTC),
+        datetime(2022, 2, 24, 21, tzinfo=UTC), datetime(2022, 2, 24, tzinfo=UTC),
+        "Europe/Moscow", "2026.11.1", "expression",
+    )  # fmt: skip
+    m = EventMention("s", 0, 1, claim, "t", "statement", ("A",), "A", "reported", ("w:x",))
+    row = merge.mention_row(7, m)
+    assert (row.when_text, row.when_start, row.anchor_timezone, row.basis, row.terms) == (
+        "Thursday", 10, "Europe/Moscow", "expression", ["w:x"]
+    )
+
+
+def test_clustering_is_a_function_of_the_set() -> None:
+    """Any order of the same signatures gives the same clusters (canonical processing)."""
+    rows = []
+    for i, (value, words) in enumerate(
+        [("2022-02-24", "c:call"), ("2022-02-24T05:00", "c:call"), ("2022-02-24", "c:call")]
+    ):
+        rows.append(
+            merge.Signature(
+                id=i, document_id=i, event_id=None, order=(f"h{i}", 0), value=value,
+                granularity="day", start_at=datetime(2022, 2, 24, tzinfo=UTC),
+                end_at=datetime(2022, 2, 25, tzinfo=UTC), type="meeting",
+                actors=frozenset({"Vladimir Putin"}), principals=frozenset({"Vladimir Putin"}),
+                speaker=None, terms=frozenset({words}), head="call", thread=None,
+            )
+        )  # fmt: skip
+    results = {
+        tuple(sorted(tuple(sorted(s.id for s in c)) for c in merge.cluster(list(p))))
+        for p in itertools.permutations(rows)
+    }
+    assert results == {((0, 1, 2),)}
