@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 from .grammar import find_candidates
@@ -88,6 +89,12 @@ def find_temporal_expressions(
                 and (ctx.anchor is None or reading.value[:7] <= _quarter_label(ctx.anchor))
             ):
                 ctx.ref_quarter = (reading.value, cand.end)
+            if (
+                reading.type == "DATE"
+                and reading.value
+                and re.match(r"\d{4}-\d\d(?:-|$)", reading.value)
+            ):
+                ctx.ref_month = date(int(reading.value[:4]), int(reading.value[5:7]), 1)
             if reading.granularity == "day" and reading.value and len(reading.value) == 10:
                 ctx.ref_day = date.fromisoformat(reading.value)
             elif reading.type == "TIME" and reading.value and reading.value[:4].isdigit():

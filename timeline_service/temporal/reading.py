@@ -22,6 +22,7 @@ class Context:
     ref_day: date | None = None  # last day the text itself named, for bare clock times
     ref_quarter: tuple[str, int] | None = None  # last quarter named, and where it ended
     ref_year: int | None = None  # year of the last absolute date named ("that year")
+    ref_month: date | None = None  # first day of the last month named ("the following month")
 
 
 @dataclass(slots=True)
