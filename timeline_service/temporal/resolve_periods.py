@@ -177,13 +177,13 @@ def read_relunit(c: Candidate, tense: str | None, ctx: Context) -> Reading:
     if rel in ("the following", "the previous"):
         # Anaphoric: the period after or before the one the text last named.
         shift = 1 if rel == "the following" else -1
-        base = {
-            "year": ctx.ref_month or (date(ctx.ref_year, 1, 1) if ctx.ref_year else None),
-            "month": ctx.ref_month,
-            "week": ctx.ref_day,
-        }.get(unit)
-        if unit == "year" and ctx.ref_year is not None:
-            base = date(ctx.ref_year, 1, 1)
+        base: date | None = None
+        if unit == "year":
+            base = date(ctx.ref_year, 1, 1) if ctx.ref_year is not None else ctx.ref_month
+        elif unit == "month":
+            base = ctx.ref_month
+        elif unit == "week":
+            base = ctx.ref_day
         if base is not None:
             value, gran = unit_value(base, unit, shift)
             return Reading("DATE", value, gran, mod, anchored=True)
