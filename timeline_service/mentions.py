@@ -148,7 +148,7 @@ def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
 # ------------------------------------------------------------------ reporting frames
 
 _REPORT_VERBS = (
-    r"said|says|say|saying|told|tells|tell|claimed|claims|stated|states|announced|announces"
+    r"said|says|say|told|tells|tell|claimed|claims|stated|states|announced|announces"
     r"|added|adds|noted|notes|emphasi[sz]ed|emphasi[sz]es|stressed|stresses|insisted|insists"
     r"|confirmed|confirms|acknowledged|acknowledges|revealed|reveals|informed|informs"
     r"|recalled|recalls|assured|assures|asked|asks|explained|explains|declared|declares"
