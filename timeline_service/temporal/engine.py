@@ -33,7 +33,8 @@ TENSE_KINDS = frozenset(
 
 
 def _quarter_label(day: date) -> str:
-    """Comparable with a quarter value: only reported quarters anchor comparisons."""
+    """Comparable with a quarter value: only quarters that have begun (the ones a
+    report can describe) anchor year-back comparisons."""
     return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
 
 
@@ -88,7 +89,9 @@ def find_temporal_expressions(
                 and "compared" not in reading.extra
                 and (ctx.anchor is None or reading.value[:7] <= _quarter_label(ctx.anchor))
             ):
-                ctx.ref_quarter = (reading.value, cand.end)
+                ctx.ref_quarter = (
+                    (ctx.ref_quarter[0], cand.end) if ctx.ref_quarter else (reading.value, cand.end)
+                )
             if (
                 reading.type == "DATE"
                 and reading.value

@@ -150,7 +150,8 @@ _RULES: list[tuple[str, str]] = [
     ),
     (
         "quarter",  # the first two quarters of 1990 = its first half
-        rf"(?:the\s+)?(?P<halfq>first|last|final|second)\s+two\s+quarters\s+of\s+(?:fiscal\s+)?"
+        rf"(?:(?:at\s+least|about|roughly)\s+)?(?:the\s+)?(?P<halfq>first|last|final|second)\s+two\s+"
+        rf"quarters\s+of\s+(?:fiscal\s+)?"
         rf"(?P<year>{YEAR})",
     ),
     (
