@@ -33,8 +33,8 @@ TENSE_KINDS = frozenset(
 
 
 def _quarter_label(day: date) -> str:
-    """Comparable with a quarter value: only quarters that have begun (the ones a
-    report can describe) anchor year-back comparisons."""
+    """Comparable with a quarter value: only quarters that are over (the ones a
+    results report describes) anchor year-back comparisons."""
     return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
 
 
@@ -87,11 +87,12 @@ def find_temporal_expressions(
                 and reading.value
                 and reading.granularity == "quarter"
                 and "compared" not in reading.extra
-                and (ctx.anchor is None or reading.value[:7] <= _quarter_label(ctx.anchor))
+                and (ctx.anchor is None or reading.value[:7] < _quarter_label(ctx.anchor))
             ):
-                ctx.ref_quarter = (
-                    (ctx.ref_quarter[0], cand.end) if ctx.ref_quarter else (reading.value, cand.end)
-                )
+                # The reported quarter is the latest one named that is over; later
+                # mentions of earlier quarters ("up from the second quarter") are comparisons.
+                named = [reading.value] + ([ctx.ref_quarter[0]] if ctx.ref_quarter else [])
+                ctx.ref_quarter = (max(named), cand.end)
             if (
                 reading.type == "DATE"
                 and reading.value
