@@ -380,6 +380,22 @@ def test_holidays_and_narrative_days(text: str, published: date, phrase: str, va
     assert one(text, published, phrase).value == value
 
 
+def test_part_of_day_takes_the_day_under_discussion_but_not_habits() -> None:
+    text = "On Friday, dealers placed heavy buy orders in the morning. I always run in the morning."
+    assert values(text, date(1989, 10, 30)) == [
+        ("Friday", "1989-10-27"),
+        ("the morning", "1989-10-27TMO"),
+    ]
+
+
+def test_reported_quarter_anchors_year_back_comparisons() -> None:
+    text = (
+        "Third-quarter profit rose, up from the second quarter. "
+        "The year-ago period included a gain."
+    )
+    assert values(text, date(1989, 10, 26))[-1] == ("The year-ago period", "1988-Q3")
+
+
 def test_end_of_period_sets_the_mod() -> None:
     e = one("Officials hope to finish by the end of the year.", date(2023, 3, 15), "the year")
     assert e.mod == "END"

@@ -131,6 +131,8 @@ def accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> boo
         re.match(_TITLE_AFTER_WEEKDAY, after) or parts.get("pod", "x")[0].isupper()
     ):
         return False  # "the Sunday Times", "Monday Night Football"
+    if kind == "relday" and parts.get("pod2") and re.search(_HABITUAL, text[max(0, s - 60) : s]):
+        return False  # "always runs in the morning": a habit, not a day
     if kind == "dayref" and (parts.get("rel") or "").lower() == "that":
         return bool(parts.get("pre"))  # "later that day"; a bare "that day" is often generic
     if kind == "set" and parts.get("adv"):
@@ -166,6 +168,7 @@ def accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> boo
     return True
 
 
+_HABITUAL = r"\b(?:always|usually|often|generally|typically|sometimes|normally|never|every|each)\b"
 _NAME_END = r"\b[A-Z][\w.]*\s+$"
 _TITLE_AFTER_WEEKDAY = (
     r"\s+(?-i:Times|Telegraph|Express|Mirror|Post|Herald|Mail|Observer|Independent|Star|"

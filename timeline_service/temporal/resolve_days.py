@@ -97,6 +97,8 @@ def read_relday(c: Candidate, tense: str | None, ctx: Context) -> Reading:
     if ctx.anchor is None:
         kind = "TIME" if (pod or hours) else "DATE"
         return Reading(kind, None, "part_of_day" if kind == "TIME" else "day", mod, anchored=True)
+    if p.get("pod2"):  # "in the morning": of the day under discussion
+        pod = PARTS_OF_DAY[p["pod2"].lower()]
     if not rd:  # "by mid-afternoon": the day under discussion
         day = ctx.ref_day or ctx.anchor
         return _day_reading(day, pod, mod, hours)
@@ -220,6 +222,6 @@ def read_dayref(c: Candidate, ctx: Context) -> Reading:
     if base is None:
         return Reading("DATE", None, "day", anchored=True)
     shift = {"the next": 1, "the following": 1, "after": 1, "the previous": -1, "before": -1}
-    mod = PRE_MOD.get((c.parts.get("pre") or "").lower())
+    mod = PRE_MOD.get((c.parts.get("pre") or c.parts.get("pre2") or "").lower())
     day = base + timedelta(days=shift.get(rel, 0))
     return Reading("DATE", day.isoformat(), "day", mod, anchored=True)

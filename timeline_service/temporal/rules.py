@@ -184,7 +184,8 @@ _RULES: list[tuple[str, str]] = [
         "relday",  # this morning / last night / early this morning / the early hours
         r"(?:(?P<pre>early|late|earlier|later)\s+)?(?P<rd>this|last|tomorrow|yesterday)\s+"
         r"(?P<pod>morning|afternoon|evening|night)|(?:the\s+)?(?P<hours>early|small|wee)\s+hours"
-        r"(?:\s+of\s+(?:the\s+)?(?:morning|night))?|(?P<midpod>mid[\s-]?(?:morning|afternoon))",
+        r"(?:\s+of\s+(?:the\s+)?(?:morning|night))?|(?P<midpod>mid[\s-]?(?:morning|afternoon))"
+        r"|(?:in|during|by)\s+(?P<x>the\s+(?P<pod2>morning|afternoon|evening))(?![\w-])",
     ),
     (
         "clock",
@@ -205,7 +206,8 @@ _RULES: list[tuple[str, str]] = [
     (
         "dayref",  # the next day / the day before / that day: the day the text is on
         r"(?:(?P<pre>earlier|later)\s+)?(?P<rel>the\s+next|the\s+following|the\s+previous|"
-        r"the\s+same|that)\s+day(?![\w-])|the\s+day\s+(?P<rel2>before|after)(?=\s*[,.;:!?)])",
+        r"the\s+same|that)\s+day(?![\w-])|the\s+day\s+(?P<rel2>before|after)(?=\s*[,.;:!?)])"
+        r"|(?P<pre2>earlier|later)\s+in\s+the\s+day(?![\w-])",
     ),
     (
         "holiday",
