@@ -240,6 +240,7 @@ class Signature:
     terms: frozenset[str]
     head: str | None
     thread: tuple[int, str] | None  # (document, run start): one speaker going on
+    published: str = ""  # the document's publication time, ISO, for the event key
     weight: float = 0.0
     family: str = ""
 
@@ -260,6 +261,7 @@ _COLUMNS = (
     Mention.id, Mention.document_id, Mention.event_id, Mention.sentence_start,
     Mention.date_value, Mention.granularity, Mention.start_at, Mention.end_at, Mention.type,
     Mention.actors, Mention.attribution, Mention.terms, Mention.sentence, Document.content_hash,
+    Document.published_at,
 )  # fmt: skip
 
 
@@ -286,6 +288,7 @@ def signature(row: Any, table: ActorTable | None = None) -> Signature:
         terms=frozenset(t for t in terms if t[:2] not in ("h:", "p:")),
         head=head,
         thread=(row.document_id, thread) if thread else None,
+        published=row.published_at.isoformat() if row.published_at else "~",
     )
 
 
@@ -396,8 +399,15 @@ def _best_event(sig: Signature, events: Sequence[list[Signature]]) -> int | None
     return best[2] if best else None
 
 
+def key_member(members: Sequence[Signature]) -> Signature:
+    """The mention an event's key comes from: the first published (then canonical order),
+    so later reports of an event rarely change its key."""
+    return min(members, key=lambda s: (s.published, s.order))
+
+
 def event_key(first: Signature) -> str:
-    """The public id: from the canonical first mention, so it survives re-ingestion."""
+    """The public id, from the key member's document and offset: the same documents give
+    the same keys in any ingest order."""
     content_hash, offset = first.order
     return "ev_" + hashlib.sha1(f"{content_hash}:{offset}".encode()).hexdigest()[:20]
 
@@ -504,7 +514,7 @@ class _Assigner:
         self.moves: dict[int, list[int]] = {}  # event id -> mention ids
 
     def clusters(self, clusters: list[list[Signature]]) -> None:
-        firsts = {event_key(min(c, key=lambda s: s.order)): c for c in clusters}
+        firsts = {event_key(key_member(c)): c for c in clusters}
         if not firsts:
             return
         known = dict(
@@ -516,7 +526,7 @@ class _Assigner:
         if missing:
             rows = []
             for key in missing:
-                first = min(firsts[key], key=lambda s: s.order)
+                first = key_member(firsts[key])
                 rows.append(
                     {
                         "key": key, "date_value": first.value, "granularity": first.granularity,
@@ -560,67 +570,112 @@ def rebuild(session: Session, days: Iterable[date], values: Iterable[str]) -> se
     """Re-cluster the given day blocks and coarse values; return the ids of the events
     whose members changed (created, grown, shrunk or emptied).
 
-    Each phase reads its blocks in one query and writes in one or two statements.
+    Coarse claims covering a re-clustered day are re-decided incrementally: their best
+    event was elsewhere and is unchanged, so only it and the day's new events compete —
+    unless it was one of the day's old events, and then the claim's month is read whole.
     """
     days = sorted(set(days))
-    values = set(values)
+    full = set(values)
     out = _Assigner(session)
+    day_events: dict[int, list[Signature]] = {}
+    old_day_events: set[int] = set()
+    incremental: set[str] = set()
     with session.no_autoflush:
         if days:
             keys = {d.isoformat() for d in days}
             block: dict[str, list[Signature]] = {k: [] for k in keys}
+            old_members: dict[int, set[int]] = {}
             for sig in _load(session, ((*_day_window(d), d.isoformat()) for d in days)):
                 if sig.fine and sig.value[:10] in keys:
                     block[sig.value[:10]].append(sig)
+                    if sig.event_id is not None:
+                        old_members.setdefault(sig.event_id, set()).add(sig.id)
             found: list[list[Signature]] = []
             for key in sorted(block):
                 found += cluster(block[key])
             out.clusters(found)
             out.write()
-            values |= _coarse_values_covering(session, days)
-        if values:
-            ranges = {v: local_range(v) for v in sorted(values)}
-            starts = [
-                (_utc_day(a) - ZONE_MARGIN, _utc_day(a) + ZONE_MARGIN) for a, _ in ranges.values()
-            ]
-            coarse_by_value: dict[str, list[Signature]] = {v: [] for v in ranges}
-            for sig in _load(session, starts):
-                if not sig.fine and sig.value in coarse_by_value:
-                    coarse_by_value[sig.value].append(sig)
-            attaching = [
-                v for v, c in coarse_by_value.items() if c and c[0].granularity in ATTACHING
-            ]
-            families = {s.family for v in attaching for s in coarse_by_value[v]}
-            types = [t for t in eventtypes.TYPES if eventtypes.family(t) in families]
-            day_sigs = _load(
-                session,
-                [(_utc_day(ranges[v][0]) - ZONE_MARGIN, _utc_day(ranges[v][1]) + ZONE_MARGIN)
-                 for v in attaching],
-                Mention.type.in_(types),
-                Mention.event_id.is_not(None),
-            )  # fmt: skip
-            loose: list[list[Signature]] = []
-            for value, coarse in coarse_by_value.items():
-                if not coarse:
-                    continue
-                lo, hi = ranges[value][0].isoformat(), ranges[value][1].isoformat()
-                by_event: dict[int, list[Signature]] = {}
-                if value in attaching:
-                    for sig in day_sigs:
-                        if sig.fine and sig.event_id is not None and lo <= sig.value[:10] < hi:
-                            by_event.setdefault(sig.event_id, []).append(sig)
-                events = [sorted(v, key=lambda s: s.order) for _, v in sorted(by_event.items())]
-                unattached = []
-                for sig in sorted(coarse, key=lambda s: s.order):
-                    target = _best_event(sig, events)
-                    if target is None:
-                        unattached.append(sig)
-                    else:
-                        out.move(sig, target)
-                loose += cluster(unattached)
-            out.clusters(loose)
-            out.write()
+            for members in found:
+                day_events[members[0].event_id or 0] = sorted(members, key=lambda s: s.order)
+            new_members = {e: {s.id for s in m} for e, m in day_events.items()}
+            # events that lost members or vanished: a claim attached to one needs a full look
+            old_day_events = {
+                e for e, ids in old_members.items() if not ids <= new_members.get(e, set())
+            }
+            incremental = _coarse_values_covering(session, days) - full
+        if full or incremental:
+            _coarse_phase(session, out, full, incremental, day_events, old_day_events)
     return out.touched
+
+
+def _coarse_phase(
+    session: Session,
+    out: _Assigner,
+    full: set[str],
+    incremental: set[str],
+    day_events: dict[int, list[Signature]],
+    old_day_events: set[int],
+) -> None:
+    ranges = {v: local_range(v) for v in sorted(full | incremental)}
+    starts = [(_utc_day(a) - ZONE_MARGIN, _utc_day(a) + ZONE_MARGIN) for a, _ in ranges.values()]
+    coarse_by_value: dict[str, list[Signature]] = {v: [] for v in ranges}
+    for sig in _load(session, starts):
+        if not sig.fine and sig.value in coarse_by_value:
+            coarse_by_value[sig.value].append(sig)
+    for value in list(incremental):  # was a claim's best event shrunk or gone?
+        if any(s.event_id in old_day_events for s in coarse_by_value[value]):
+            incremental.discard(value)
+            full.add(value)
+    attaching = [v for v in sorted(full) if coarse_by_value[v]
+                 and coarse_by_value[v][0].granularity in ATTACHING]  # fmt: skip
+    families = {s.family for v in attaching for s in coarse_by_value[v]}
+    types = [t for t in eventtypes.TYPES if eventtypes.family(t) in families]
+    month_sigs = _load(
+        session,
+        [(_utc_day(ranges[v][0]) - ZONE_MARGIN, _utc_day(ranges[v][1]) + ZONE_MARGIN)
+         for v in attaching],
+        Mention.type.in_(types),
+        Mention.event_id.is_not(None),
+    )  # fmt: skip
+    current = {s.event_id for v in incremental for s in coarse_by_value[v] if s.event_id}
+    current_sigs = _load_events(session, current - set(day_events)) if current else []
+    loose: list[list[Signature]] = []
+    for value, coarse in coarse_by_value.items():
+        if not coarse:
+            continue
+        lo, hi = ranges[value][0].isoformat(), ranges[value][1].isoformat()
+        by_event: dict[int, list[Signature]] = {}
+        if value in incremental and coarse[0].granularity in ATTACHING:
+            pool = [s for members in day_events.values() for s in members] + current_sigs
+        elif value in attaching:
+            pool = month_sigs
+        else:
+            pool = []
+        for sig in pool:
+            if sig.fine and sig.event_id is not None and lo <= sig.value[:10] < hi:
+                by_event.setdefault(sig.event_id, []).append(sig)
+        events = [sorted(v, key=lambda s: s.order) for _, v in sorted(by_event.items())]
+        unattached = []
+        for sig in sorted(coarse, key=lambda s: s.order):
+            target = _best_event(sig, events)
+            if target is None:
+                unattached.append(sig)
+            else:
+                out.move(sig, target)
+        loose += cluster(unattached)
+    out.clusters(loose)
+    out.write()
+
+
+def _load_events(session: Session, event_ids: set[int]) -> list[Signature]:
+    """The mentions of some events (through the event_id index)."""
+    rows = session.execute(
+        select(*_COLUMNS)
+        .join(Document, Mention.document_id == Document.id)
+        .where(Mention.event_id.in_(sorted(event_ids)))
+    ).all()
+    table = default_table()
+    return [signature(r, table) for r in rows]
 
 
 def _blocks(mentions: Iterable[Mention]) -> tuple[set[date], set[str]]:
