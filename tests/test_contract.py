@@ -28,10 +28,6 @@ def live(seeded) -> Iterator[str]:
     """The seeded app on a loopback port; rate limits off (the fuzzer is one fast client)."""
     seeded.config["RATE_LIMIT_PER_ADDRESS"] = 0
     seeded.config["RATE_LIMIT_PER_KEY"] = 0
-    seeded.extensions.pop("timeline_ratelimit", None)
-    from timeline_service import ratelimit
-
-    seeded.extensions["timeline_ratelimit"] = ratelimit.Limits(None, None)
     server = make_server("127.0.0.1", 0, seeded, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

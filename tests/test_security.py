@@ -174,6 +174,13 @@ def test_trusted_proxy_limits_the_forwarded_client(database_url, apps):
         assert client.get("/healthz", headers=headers).status_code == 429
 
 
+def test_rate_limits_follow_the_config_at_run_time(client, app):
+    app.config["RATE_LIMIT_PER_ADDRESS"] = 2
+    assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 429]
+    app.config["RATE_LIMIT_PER_ADDRESS"] = 0
+    assert [client.get("/healthz").status_code for _ in range(5)] == [200] * 5
+
+
 def test_token_bucket_refills_and_stays_bounded():
     now = [0.0]
     buckets = TokenBuckets(2, period=10.0, clock=lambda: now[0], max_entries=100)
@@ -229,6 +236,12 @@ def test_json_in_any_rfc8259_encoding_is_read(client, encoding):
     response = post_raw(client, body.encode(encoding))
     assert response.status_code == 201, response.json
     assert "Genève" in response.json["document"]["body"]
+
+
+@pytest.mark.parametrize("doc_id", [2**31, 2**63, 10**30])
+def test_ids_too_large_for_the_database_are_404(client, anon_client, doc_id):
+    assert anon_client.get(f"/v1/documents/{doc_id}").status_code == 404
+    assert client.delete(f"/v1/documents/{doc_id}").status_code == 404
 
 
 def test_year_99999_in_the_text_is_handled(client):

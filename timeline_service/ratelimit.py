@@ -83,12 +83,24 @@ class TokenBuckets:
                 del self._buckets[key]
 
 
-@dataclass(frozen=True)
 class Limits:
-    """The app's buckets; ``None`` where that limit is switched off."""
+    """The app's bucket tables, rebuilt when the configured rate changes (``0`` is off)."""
 
-    by_address: TokenBuckets | None
-    by_key: TokenBuckets | None
+    def __init__(self) -> None:
+        self._tables: dict[str, TokenBuckets] = {}
+        self._lock = threading.Lock()
+
+    def buckets(self, setting: str) -> TokenBuckets | None:
+        capacity = int(current_app.config.get(setting) or 0)
+        if capacity <= 0:
+            return None
+        table = self._tables.get(setting)
+        if table is None or table.capacity != capacity:
+            with self._lock:
+                table = self._tables.get(setting)
+                if table is None or table.capacity != capacity:
+                    table = self._tables[setting] = TokenBuckets(capacity)
+        return table
 
 
 def too_many(wait: float, what: str) -> Response:
@@ -104,27 +116,28 @@ def too_many(wait: float, what: str) -> Response:
 
 def _limit() -> Response | None:
     limits: Limits = current_app.extensions["timeline_ratelimit"]
-    if limits.by_address is not None:
-        wait = limits.by_address.take(request.remote_addr or "unknown")
+    by_address = limits.buckets("RATE_LIMIT_PER_ADDRESS")
+    if by_address is not None:
+        wait = by_address.take(request.remote_addr or "unknown")
         if wait:
             return too_many(wait, "client address")
-    if limits.by_key is not None:
+    by_key = limits.buckets("RATE_LIMIT_PER_KEY")
+    if by_key is not None:
         key_id = auth.current_key_id()
         if key_id is not None:
-            wait = limits.by_key.take(key_id)
+            wait = by_key.take(key_id)
             if wait:
                 return too_many(wait, "API key")
     return None
 
 
 def init_app(app: Flask) -> None:
-    """Limit every request; register before :func:`auth.init_app` so bad keys are limited too."""
-    per_address = int(app.config.get("RATE_LIMIT_PER_ADDRESS", 0) or 0)
-    per_key = int(app.config.get("RATE_LIMIT_PER_KEY", 0) or 0)
-    app.extensions["timeline_ratelimit"] = Limits(
-        TokenBuckets(per_address) if per_address > 0 else None,
-        TokenBuckets(per_key) if per_key > 0 else None,
-    )
+    """Limit every request; register before :func:`auth.init_app` so bad keys are limited too.
+
+    The rates are read from the config on each request, so changing them takes effect
+    at once (with fresh buckets); ``TRUSTED_PROXIES`` is read here, once.
+    """
+    app.extensions["timeline_ratelimit"] = Limits()
     proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]

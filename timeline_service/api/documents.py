@@ -144,8 +144,12 @@ def post_document():
     return body, status, headers
 
 
+#: the largest id an INTEGER column holds; a larger one would be a database error, not a 404
+MAX_ID = 2**31 - 1
+
+
 def _document(document_id: int) -> Document:
-    document = get_session().get(Document, document_id)
+    document = get_session().get(Document, document_id) if document_id <= MAX_ID else None
     if document is None:
         raise APIError(404, "Document not found", f"No document has the id {document_id}.")
     return document
