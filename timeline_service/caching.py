@@ -17,11 +17,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 
-from .db import get_session
+from .db import engine, get_session
 from .queries import data_version
 
 #: endpoints whose responses must never be cached or conditional
@@ -88,11 +89,21 @@ def normalized_query() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(sorted((name, tuple(sorted(args.getlist(name)))) for name in args))
 
 
+VERSION_SQL = "SELECT version FROM data_version WHERE id = 1"
+
+
 def current_version() -> int:
-    """The data version for this request, read once (one tiny query)."""
+    """The data version for this request, read once: one tiny query on a pooled
+    connection, without a Session (this is all a 304 or a cache hit costs)."""
     if "data_version" not in g:
-        g.data_version, g.data_changed_at = data_version(get_session())
+        with engine().connect() as conn:
+            g.data_version = conn.exec_driver_sql(VERSION_SQL).scalar() or 0
     return g.data_version
+
+
+def current_changed_at() -> datetime | None:
+    """When the data last changed (for renderers that stamp it, e.g. iCalendar)."""
+    return data_version(get_session())[1]
 
 
 def versioned(

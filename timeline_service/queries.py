@@ -17,13 +17,25 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from .models import DataVersion, Document, Event, EventActor, Mention, Source
-from .timeutil import parse_timestamp, rfc3339
+from .timeutil import parse_timestamp, rfc3339, utc
 
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -117,6 +129,20 @@ def data_version(session: Session) -> tuple[int, datetime | None]:
     return (row[0], row[1]) if row else (0, None)
 
 
+def stamp(value: Any) -> str | None:
+    """RFC 3339 text for a stored timestamp: a datetime, or SQLite's stored text as is.
+
+    SQLite keeps UTC timestamps as ``YYYY-MM-DD HH:MM:SS.ffffff``; reformatting that text
+    is several times cheaper than parsing it into a datetime and printing it again.
+    """
+    if value is None or not isinstance(value, str):
+        return rfc3339(utc(value))
+    if len(value) == 26 and value[10] == " " and value[19] == ".":
+        micro = value[20:]
+        return f"{value[:10]}T{value[11:19]}{'' if micro == '000000' else '.' + micro}Z"
+    return rfc3339(datetime.fromisoformat(value).replace(tzinfo=UTC))
+
+
 # ---------------------------------------------------------------------------- actors
 
 
@@ -176,6 +202,14 @@ _EVENT_COLUMNS = (
     Event.mention_count,
     Event.first_reported_at,
 )
+_TIMESTAMPS = frozenset({"start_at", "end_at", "first_reported_at", "published_at"})
+
+
+def _columns(columns: Iterable[Any], dialect: str) -> list[Any]:
+    """On SQLite, timestamps are selected as their stored text (see :func:`stamp`)."""
+    if dialect != "sqlite":
+        return list(columns)
+    return [type_coerce(c, String).label(c.key) if c.key in _TIMESTAMPS else c for c in columns]
 
 
 def _like(text: str) -> str:
@@ -184,29 +218,39 @@ def _like(text: str) -> str:
 
 
 def _conditions(f: TimelineFilter) -> list[ColumnElement[bool]]:
-    """Every filter except the date window and the cursor."""
+    """Every filter except the date window, as bound parameters named after the filter.
+
+    Only which filters are present shapes the statement; their values are parameters, so
+    one statement object (and its compiled SQL) serves every query of that shape.
+    """
     conds: list[ColumnElement[bool]] = []
     if f.end is not None:
-        conds.append(Event.start_at < f.end)
+        conds.append(Event.start_at < bindparam("end"))
     if f.type:
-        conds.append(Event.type == f.type)
+        conds.append(Event.type == bindparam("type"))
     if f.agreement:
-        conds.append(Event.agreement == f.agreement)
+        conds.append(Event.agreement == bindparam("agreement"))
     if f.min_sources:
-        conds.append(Event.source_count >= f.min_sources)
+        conds.append(Event.source_count >= bindparam("min_sources"))
     if f.actors:
         conds.append(
-            exists().where(EventActor.event_id == Event.id, EventActor.actor.in_(f.actors))
+            exists().where(
+                EventActor.event_id == Event.id,
+                EventActor.actor.in_([bindparam(f"actor{i}") for i in range(len(f.actors))]),
+            )
         )
     if f.sources:
         conds.append(
             exists()
             .where(Mention.event_id == Event.id)
             .where(Document.id == Mention.document_id)
-            .where(Source.id == Document.source_id, Source.slug.in_(f.sources))
+            .where(
+                Source.id == Document.source_id,
+                Source.slug.in_([bindparam(f"source{i}") for i in range(len(f.sources))]),
+            )
         )
     if f.q:
-        like = _like(f.q)
+        like = bindparam("like")
         conds.append(
             or_(
                 Event.title.ilike(like, escape="\\"),
@@ -216,10 +260,26 @@ def _conditions(f: TimelineFilter) -> list[ColumnElement[bool]]:
             )
         )
     if f.after is not None:
-        start, key = f.after
-        conds.append(Event.start_at >= start)
-        conds.append(or_(Event.start_at > start, Event.key > key))
+        conds.append(Event.start_at >= bindparam("after_start"))
+        conds.append(
+            or_(Event.start_at > bindparam("after_start"), Event.key > bindparam("after_key"))
+        )
     return conds
+
+
+def _parameters(f: TimelineFilter) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "end": f.end,
+        "type": f.type,
+        "agreement": f.agreement,
+        "min_sources": f.min_sources,
+        "like": _like(f.q) if f.q else None,
+    }
+    values.update((f"actor{i}", a) for i, a in enumerate(f.actors))
+    values.update((f"source{i}", v) for i, v in enumerate(f.sources))
+    if f.after is not None:
+        values["after_start"], values["after_key"] = f.after
+    return {k: v for k, v in values.items() if v not in (None, [])}
 
 
 class SpanCache:
@@ -231,11 +291,11 @@ class SpanCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._spans: dict[str, tuple[int, dict[str, float]]] = {}
+        self._spans: dict[int, tuple[int, dict[str, float]]] = {}
 
     def get(self, session: Session, version: int) -> dict[str, float]:
         bind = session.get_bind()
-        key = str(bind.url)
+        key = id(bind)  # one engine per app; str(url) would cost more than the lookup
         with self._lock:
             hit = self._spans.get(key)
         if hit is not None and hit[0] == version:
@@ -253,29 +313,41 @@ class SpanCache:
 
 spans = SpanCache()
 
+#: within this many days, granularities share one index range (day, time, part of day)
+SHORT_SPAN_DAYS = 1.5
 
-def page_statement(
-    f: TimelineFilter, granularity_spans: dict[str, float] | None
-) -> Select[Any] | None:
-    """The page's SQL: one ordered index range, or one per granularity when windowed."""
+_statements: dict[tuple[Any, ...], Select[Any]] = {}
+_statements_lock = threading.Lock()
+
+
+def _window_groups(granularity_spans: dict[str, float]) -> list[tuple[tuple[str, ...], float]]:
+    """Granularities grouped for the window: all short ones together, each long one alone."""
+    short = sorted(g for g, d in granularity_spans.items() if d <= SHORT_SPAN_DAYS)
+    groups = [(tuple(short), max(granularity_spans[g] for g in short))] if short else []
+    groups += sorted(((g,), d) for g, d in granularity_spans.items() if d > SHORT_SPAN_DAYS)
+    return groups
+
+
+def _build(
+    f: TimelineFilter, groups: list[tuple[tuple[str, ...], float]], dialect: str
+) -> Select[Any]:
     conds = _conditions(f)
+    columns = _columns(_EVENT_COLUMNS, dialect)
     order = (Event.start_at, Event.key)
     n = f.limit + 1
     if f.start is None:
-        return select(*_EVENT_COLUMNS).where(*conds).order_by(*order).limit(n)
-    if not granularity_spans:
-        return None
+        return select(*columns).where(*conds).order_by(*order).limit(n)
     parts = []
-    floor = datetime(1, 1, 2, tzinfo=UTC)
-    for granularity, days in sorted(granularity_spans.items()):
-        reach = timedelta(days=days + 1e-3)
-        lowest = f.start - reach if f.start - floor > reach else floor - timedelta(days=1)
+    for i, (granularities, _) in enumerate(groups):
+        which = Event.granularity.in_(
+            [bindparam(f"g{i}_{j}", g) for j, g in enumerate(granularities)]
+        )
         parts.append(
-            select(*_EVENT_COLUMNS)
+            select(*columns)
             .where(
-                Event.granularity == granularity,
-                Event.start_at > lowest,
-                Event.end_at > f.start,
+                which,
+                Event.start_at > bindparam(f"lowest{i}", type_=Event.start_at.type),
+                Event.end_at > bindparam("start", type_=Event.end_at.type),
                 *conds,
             )
             .order_by(*order)
@@ -287,6 +359,110 @@ def page_statement(
     return select(merged).order_by(merged.c.start_at, merged.c.key).limit(n)
 
 
+def page_statement(
+    f: TimelineFilter, granularity_spans: dict[str, float] | None, dialect: str = "default"
+) -> tuple[Select[Any], dict[str, Any], tuple[Any, ...]] | None:
+    """The page's SQL and its parameters: one ordered index range, or a few when windowed.
+
+    Statements are cached by shape (which filters, which granularity groups, the limit).
+    """
+    groups = _window_groups(granularity_spans or {}) if f.start is not None else []
+    if f.start is not None and not groups:
+        return None
+    shape = (
+        dialect,
+        f.start is not None,
+        f.end is not None,
+        bool(f.type),
+        bool(f.agreement),
+        bool(f.min_sources),
+        len(f.actors),
+        len(f.sources),
+        bool(f.q),
+        f.after is not None,
+        f.limit,
+        tuple(g for g, _ in groups),
+    )
+    with _statements_lock:
+        stmt = _statements.get(shape)
+    if stmt is None:
+        stmt = _build(f, groups, dialect)
+        with _statements_lock:
+            if len(_statements) > 512:
+                _statements.clear()
+            _statements[shape] = stmt
+    params = _parameters(f)
+    if f.start is not None:
+        params["start"] = f.start
+        floor = datetime(1, 1, 2, tzinfo=UTC)
+        for i, (_, days) in enumerate(groups):
+            reach = timedelta(days=days + 1e-3)
+            lowest = f.start - reach if f.start - floor > reach else floor - timedelta(days=1)
+            params[f"lowest{i}"] = lowest
+    return stmt, params, shape
+
+
+@dataclass(frozen=True)
+class DriverSQL:
+    """A statement compiled once for a dialect and run as driver SQL.
+
+    SQLAlchemy's per-execution work (cache key, parameter and result processing) cost
+    more than the query itself on the timeline's hot path; this keeps SQLAlchemy as the
+    SQL writer and leaves only the database's work. Parameters are converted here the way
+    the column types would (timestamps as SQLite's stored text); results come back raw
+    and are read by :func:`stamp` and :func:`_json_list`.
+    """
+
+    sql: str
+    names: tuple[str, ...] | None  # positional parameter order, None for named styles
+    defaults: dict[str, Any]
+    sqlite: bool
+
+    @classmethod
+    def compile(cls, stmt: Any, dialect: Any) -> DriverSQL | None:
+        compiled = stmt.compile(dialect=dialect)
+        if "POSTCOMPILE" in compiled.string:
+            return None  # an expanding parameter: leave it to SQLAlchemy
+        defaults = {k: b.value for k, b in compiled.binds.items() if b.value is not None}
+        names = tuple(compiled.positiontup) if compiled.positional else None
+        return cls(compiled.string, names, defaults, dialect.name == "sqlite")
+
+    def run(self, session: Session, values: dict[str, Any]) -> list[Any]:
+        params = {**self.defaults, **values}
+        if self.sqlite:
+            for key, value in params.items():
+                if isinstance(value, datetime):
+                    params[key] = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        args: Any = tuple(params[n] for n in self.names) if self.names is not None else params
+        return list(session.connection().exec_driver_sql(self.sql, args))
+
+
+_driver: dict[tuple[Any, ...], DriverSQL | None] = {}
+
+
+def _run(session: Session, key: tuple[Any, ...], stmt: Select[Any], params: dict[str, Any]) -> Any:
+    """Run ``stmt`` as cached driver SQL when it compiles to plain SQL, else through Core."""
+    dialect = session.get_bind().dialect
+    full = (dialect.name, *key)
+    if full not in _driver:
+        if len(_driver) > 2048:
+            _driver.clear()
+        _driver[full] = DriverSQL.compile(stmt, dialect)
+    driver = _driver[full]
+    if driver is None:
+        return session.connection().execute(stmt, params).all()
+    return driver.run(session, params)
+
+
+def _json_list(value: Any) -> list[Any]:
+    """A JSON list column read raw: text on SQLite, maybe already parsed elsewhere."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return list(json.loads(value))
+    return list(value)
+
+
 def timeline(session: Session, f: TimelineFilter, *, version: int | None = None) -> TimelinePage:
     """One page of merged events in (start, id) order, and the cursor of the next page."""
     granularity_spans = None
@@ -294,13 +470,17 @@ def timeline(session: Session, f: TimelineFilter, *, version: int | None = None)
         if version is None:
             version = data_version(session)[0]
         granularity_spans = spans.get(session, version)
-    stmt = page_statement(f, granularity_spans)
-    rows = session.execute(stmt).all() if stmt is not None else []
+    dialect = session.get_bind().dialect.name
+    built = page_statement(f, granularity_spans, dialect)
+    rows = []
+    if built is not None:
+        stmt, params, shape = built
+        rows = _run(session, ("page", *shape), stmt, params)
     next_cursor = None
     if len(rows) > f.limit:
         rows = rows[: f.limit]
         last = rows[-1]
-        next_cursor = encode_cursor(rfc3339(last.start_at) or "", last.key)
+        next_cursor = encode_cursor(stamp(last.start_at) or "", last.key)
     events = event_rows_to_dicts(session, rows, f.include)
     total = count_events(session, f) if f.total else None
     return TimelinePage(events, next_cursor, total)
@@ -308,10 +488,14 @@ def timeline(session: Session, f: TimelineFilter, *, version: int | None = None)
 
 def count_events(session: Session, f: TimelineFilter) -> int:
     """How many events match the filter, all pages together (only when asked: it scans)."""
-    conds = _conditions(TimelineFilter(**{**f.__dict__, "after": None}))
+    counted = TimelineFilter(**{**f.__dict__, "after": None})
+    conds = _conditions(counted)
+    params = _parameters(counted)
     if f.start is not None:
-        conds.append(Event.end_at > f.start)
-    return session.scalar(select(func.count()).select_from(Event).where(*conds)) or 0
+        conds.append(Event.end_at > bindparam("start", type_=Event.end_at.type))
+        params["start"] = f.start
+    stmt = select(func.count()).select_from(Event).where(*conds)
+    return session.scalar(stmt, params) or 0
 
 
 def event_rows_to_dicts(
@@ -339,17 +523,17 @@ def _event_dict(r: Any, sources: list[dict[str, Any]]) -> dict[str, Any]:
         "date": {
             "value": r.date_value,
             "granularity": r.granularity,
-            "start": rfc3339(r.start_at),
-            "end": rfc3339(r.end_at),
+            "start": stamp(r.start_at),
+            "end": stamp(r.end_at),
             "agreement": r.agreement,
         },
         "title": r.title,
         "type": r.type,
-        "actors": list(r.actors or ()),
+        "actors": _json_list(r.actors),
         "location": r.location,
         "source_count": r.source_count,
         "mention_count": r.mention_count,
-        "first_reported_at": rfc3339(r.first_reported_at),
+        "first_reported_at": stamp(r.first_reported_at),
         "sources": sources,
     }
 
@@ -359,26 +543,36 @@ def event_dicts(session: Session, events: list[Event]) -> list[dict[str, Any]]:
     return event_rows_to_dicts(session, events)
 
 
+_REF_COLUMNS = (
+    Mention.event_id,
+    Source.slug,
+    Source.name,
+    Document.id,
+    Document.url,
+    Document.published_at,
+    Mention.sentence,
+    Mention.when_text,
+)
+
+
+@lru_cache(maxsize=1024)
+def _refs_statement(dialect: str, n: int) -> Select[Any]:
+    return (
+        select(*_columns(_REF_COLUMNS, dialect))
+        .join(Document, Mention.document_id == Document.id)
+        .join(Source, Document.source_id == Source.id)
+        .where(Mention.event_id.in_([bindparam(f"id{i}") for i in range(n)]))
+        .order_by(Mention.event_id, Document.published_at, Document.id, Mention.sentence_start)
+    )
+
+
 def _source_refs(session: Session, event_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Each event's evidence, one entry per reporting document, in publication order."""
     if not event_ids:
         return {}
-    rows = session.execute(
-        select(
-            Mention.event_id,
-            Source.slug,
-            Source.name,
-            Document.id,
-            Document.url,
-            Document.published_at,
-            Mention.sentence,
-            Mention.when_text,
-        )
-        .join(Document, Mention.document_id == Document.id)
-        .join(Source, Document.source_id == Source.id)
-        .where(Mention.event_id.in_(event_ids))
-        .order_by(Mention.event_id, Document.published_at, Document.id, Mention.sentence_start)
-    ).all()
+    statement = _refs_statement(session.get_bind().dialect.name, len(event_ids))
+    params = {f"id{i}": event_id for i, event_id in enumerate(event_ids)}
+    rows = _run(session, ("refs", len(event_ids)), statement, params)
     refs: dict[int, list[dict[str, Any]]] = {}
     seen: set[tuple[int, int]] = set()
     for event_id, slug, name, doc_id, url, published_at, sentence, when_text in rows:
@@ -391,7 +585,7 @@ def _source_refs(session: Session, event_ids: list[int]) -> dict[int, list[dict[
                 "name": name,
                 "document_id": doc_id,
                 "url": url,
-                "published_at": rfc3339(published_at),
+                "published_at": stamp(published_at),
                 "sentence": sentence,
                 "when_text": when_text,
             }

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, request
 from marshmallow import ValidationError
 
-from ..caching import current_version, versioned
+from ..caching import current_changed_at, current_version, versioned
 from ..db import get_session
 from ..errors import APIError
 from ..formats import OutputFormat, PageMeta, get_formats, to_bytes
@@ -95,7 +95,7 @@ def get_timeline() -> Response:
         total=page.total,
         params={k: v for k, v in args.items() if isinstance(v, str)},
         data_version=current_version(),
-        changed_at=g.get("data_changed_at"),
+        changed_at_loader=current_changed_at,
     )
     response = Response(to_bytes(fmt.render(page.events, meta)), mimetype=fmt.media_type)
     if page.next_cursor:

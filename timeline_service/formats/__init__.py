@@ -22,13 +22,21 @@ Rendered = str | bytes | Iterable[str]
 
 @dataclass(frozen=True)
 class PageMeta:
-    """What a renderer may need besides the events: paging, totals and provenance."""
+    """What a renderer may need besides the events: paging, totals and provenance.
+
+    ``changed_at`` (when the stored timeline last changed) is read only if a renderer
+    asks for it, so formats that do not use it cost no query.
+    """
 
     next_cursor: str | None = None
     total: int | None = None
     params: Mapping[str, str] = field(default_factory=dict)
     data_version: int = 0
-    changed_at: datetime | None = None
+    changed_at_loader: Callable[[], datetime | None] | None = field(default=None, repr=False)
+
+    @property
+    def changed_at(self) -> datetime | None:
+        return self.changed_at_loader() if self.changed_at_loader else None
 
 
 @dataclass(frozen=True)

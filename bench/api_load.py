@@ -1,0 +1,760 @@
+"""API load benchmark: the dashboard query under gunicorn, against two references.
+
+    .venv/bin/python bench/api_load.py [--quick] [--backend sqlite|postgres|both]
+                                       [--events 100000] [--scales 10000,1000000]
+                                       [--seconds 10] [--connections 4]
+
+Builds a database of ``--events`` events (2.5 mentions each on average) generated from the
+structure of the seed timeline (its granularities, types, actors, sentences), inserted
+with SQLAlchemy Core ``executemany`` straight into the tables; databases are kept under
+``bench/.data/`` (SQLite) or as ``timeline_bench_<n>`` (PostgreSQL) and reused. Then it
+serves, each with gunicorn (2 sync workers) on a free 127.0.0.1 port:
+
+- ``minimal``: a Flask endpoint returning the dashboard page's JSON as fixed bytes;
+- ``raw``: a Flask endpoint running the same SQL with the bare driver (``sqlite3`` or
+  ``psycopg``) and building the same JSON with ``json.dumps`` (checked byte-equal);
+- ``app``: the service itself.
+
+and measures each with ``wrk`` over loopback: the dashboard query (a year window plus an
+actor, 50 events with their sources) as a *first-time* query (every request a new query:
+no response cache can help) and as a *repeated* query (the polling pattern). The p99 of
+the first-time query is also measured at each of ``--scales``. It prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+DATA = REPO / "bench" / ".data"
+PG_ADMIN = os.environ.get(
+    "TIMELINE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+ACTOR = "Aleksandr Lukashenko"
+YEARS = (2000, 2025)  # generated events fall in [2000, 2025)
+OFFSET = timedelta(hours=3)  # the seeds' outlets are mostly on Moscow/Minsk time
+PAGE = 50
+
+# ------------------------------------------------------------------------ generation
+
+
+@dataclass
+class Template:
+    """One seed event: what a generated event copies, besides its date."""
+
+    granularity: str
+    value: str
+    title: str
+    type: str
+    actors: list[str]
+    sentences: list[tuple[str, str | None]]
+
+
+def seed_templates() -> list[Template]:
+    """The seed timeline, built once through the pipeline in a scratch database."""
+    from timeline_service import create_app
+    from timeline_service.db import upgrade
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-seed-"))
+    url = f"sqlite:///{scratch / 'seed.sqlite'}"
+    upgrade(url)
+    app = create_app({"DATABASE_URL": url, "RATE_LIMIT_PER_ADDRESS": 0})
+    result = app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    events = client.get("/v1/timeline?limit=500&include=mentions").json["events"]
+    app.extensions["timeline_db"].kw["bind"].dispose()
+    shutil.rmtree(scratch, ignore_errors=True)
+    return [
+        Template(
+            e["date"]["granularity"],
+            e["date"]["value"],
+            e["title"],
+            e["type"],
+            e["actors"],
+            [(m["sentence"], m["when_text"]) for m in e["mentions"]],
+        )
+        for e in events
+    ]
+
+
+def _month_start(y: int, m: int) -> datetime:
+    return datetime(y + (m - 1) // 12, (m - 1) % 12 + 1, 1)
+
+
+def dated(t: Template, day: date, rng: random.Random) -> tuple[str, datetime, datetime]:
+    """The template's granularity placed on ``day``: (value, start UTC, end UTC)."""
+    midnight = datetime(day.year, day.month, day.day)
+    g = t.granularity
+    if g == "year":
+        value, start, end = str(day.year), datetime(day.year, 1, 1), datetime(day.year + 1, 1, 1)
+    elif g == "month":
+        value = f"{day:%Y-%m}"
+        start, end = _month_start(day.year, day.month), _month_start(day.year, day.month + 1)
+    elif g == "week":
+        y, w, _ = day.isocalendar()
+        start = datetime.combine(date.fromisocalendar(y, w, 1), datetime.min.time())
+        value, end = f"{y}-W{w:02d}", start + timedelta(days=7)
+    elif g == "season":
+        code = t.value[-2:] if t.value[-2:] in ("SP", "SU", "FA", "WI") else "SP"
+        first = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+        value = f"{day.year}-{code}"
+        start, end = _month_start(day.year, first), _month_start(day.year, first + 3)
+    elif g == "time":
+        hour, minute = rng.randrange(24), rng.randrange(60)
+        value = f"{day:%Y-%m-%d}T{hour:02d}:{minute:02d}"
+        start = midnight + timedelta(hours=hour, minutes=minute)
+        end = start + timedelta(minutes=1)
+    elif g == "part_of_day":
+        code = t.value[-2:] if t.value[-3:-2] == "T" else "MO"
+        hours = {"MO": (6, 12), "AF": (12, 18), "EV": (18, 22), "NI": (22, 30)}.get(code, (6, 12))
+        value = f"{day:%Y-%m-%d}T{code}"
+        start, end = midnight + timedelta(hours=hours[0]), midnight + timedelta(hours=hours[1])
+    else:
+        value, start, end = f"{day:%Y-%m-%d}", midnight, midnight + timedelta(days=1)
+    return value, (start - OFFSET).replace(tzinfo=UTC), (end - OFFSET).replace(tzinfo=UTC)
+
+
+class Writer:
+    """Core ``executemany`` into one table, every column filled (defaults for the rest).
+
+    On SQLite the rows go through a plain-typed copy of the table with timestamps and
+    JSON already as the text SQLAlchemy would store, skipping per-value type processing
+    (several times faster); PostgreSQL gets the model's table and types.
+    """
+
+    def __init__(self, table: Any, sqlite: bool) -> None:
+        from sqlalchemy import JSON, Column, Integer, MetaData, Table, Text
+
+        self.defaults: dict[str, Any] = {}
+        for col in table.columns:
+            default = col.default
+            if default is not None and not col.primary_key:
+                self.defaults[col.name] = default.arg(None) if default.is_callable else default.arg
+            elif col.nullable:
+                self.defaults[col.name] = None
+        self.sqlite = sqlite
+        self.json = {c.name for c in table.columns if isinstance(c.type, JSON)}
+        if sqlite:
+            plain = [
+                Column(c.name, Integer if c.type.python_type is int else Text)
+                for c in table.columns
+                if not c.name.startswith("_")
+            ]
+            table = Table(table.name, MetaData(), *plain)
+        self.table = table
+        self.columns = [c.name for c in table.columns]
+
+    def row(self, values: dict[str, Any]) -> dict[str, Any]:
+        row = {**self.defaults, **values}
+        if self.sqlite:
+            for key, value in row.items():
+                if isinstance(value, datetime):
+                    row[key] = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+                elif key in self.json:
+                    row[key] = json.dumps(value)
+        return row
+
+    def write(self, conn: Any, rows: list[dict[str, Any]]) -> None:
+        from sqlalchemy import insert
+
+        if rows:
+            conn.execute(insert(self.table), [self.row(r) for r in rows])
+
+
+def generate(url: str, n_events: int, templates: list[Template], seed: int = 7) -> None:
+    """Insert ``n_events`` events, ~2.5 mentions each, their documents, sources and actors."""
+    from sqlalchemy import text, update
+
+    from timeline_service.db import make_engine, upgrade
+    from timeline_service.models import DataVersion, Document, Event, EventActor, Mention, Source
+
+    upgrade(url)
+    rng = random.Random(seed)
+    engine = make_engine(url)
+    n_docs = max(10, n_events // 2)
+    slugs = ["moscow-times", "free-russia-forum", "panarmenian", "republic-world", "cnn"]
+    slugs += [f"outlet-{i:02d}" for i in range(15)]
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    span_days = (date(YEARS[1], 1, 1) - date(YEARS[0], 1, 1)).days
+    pool = [a for t in templates for a in t.actors] or [ACTOR]
+    pool += [f"Person {i:03d}" for i in range(300)]
+    t0 = time.perf_counter()
+    sqlite = engine.dialect.name == "sqlite"
+    indexes = [ix for t in (Document, Event, EventActor, Mention) for ix in t.__table__.indexes]
+    with engine.begin() as conn:  # bulk load first, build the indexes once afterwards
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA cache_size = -262144")
+            conn.exec_driver_sql("PRAGMA synchronous = OFF")
+        for ix in indexes:
+            ix.drop(conn)
+    w_source, w_document, w_event, w_actor, w_mention = (
+        Writer(m.__table__, sqlite) for m in (Source, Document, Event, EventActor, Mention)
+    )
+    with engine.begin() as conn:
+        w_source.write(
+            conn,
+            [
+                {"id": i + 1, "slug": s, "name": s.replace("-", " ").title(), "plugin": s}
+                for i, s in enumerate(slugs)
+            ],
+        )
+        published: list[datetime] = []
+        doc_source: list[int] = []
+        batch: list[dict[str, Any]] = []
+        for i in range(1, n_docs + 1):
+            when = datetime(YEARS[0], 1, 1, tzinfo=UTC) + timedelta(days=rng.random() * span_days)
+            published.append(when)
+            doc_source.append(rng.randrange(len(slugs)) + 1)
+            batch.append(
+                {
+                    "id": i,
+                    "source_id": doc_source[-1],
+                    "url": f"https://news.example/{i}",
+                    "title": f"Article {i}",
+                    "published_at": when,
+                    "published_at_origin": "metadata",
+                    "raw": "",
+                    "body": "",
+                    "content_hash": hashlib.sha256(str(i).encode()).hexdigest(),
+                    "ingested_at": now,
+                }
+            )
+            if len(batch) == 20_000:
+                w_document.write(conn, batch)
+                batch = []
+        w_document.write(conn, batch)
+        # documents sorted by publication, so an event's reports come from around its date
+        by_time = sorted(range(n_docs), key=published.__getitem__)
+        events: list[dict[str, Any]] = []
+        mentions: list[dict[str, Any]] = []
+        actors: list[dict[str, Any]] = []
+        mention_id = 0
+        for i in range(1, n_events + 1):
+            t = templates[i % len(templates)]
+            day = date(YEARS[0], 1, 1) + timedelta(days=rng.randrange(span_days))
+            value, start, end = dated(t, day, rng)
+            names = list(t.actors) if rng.random() < 0.3 else rng.sample(pool, rng.randint(1, 3))
+            names = sorted(set(names))
+            k = rng.randint(1, 4)
+            pos = int((day - date(YEARS[0], 1, 1)).days / span_days * n_docs)
+            docs = sorted({by_time[min(n_docs - 1, max(0, pos + rng.randint(-3, 30)))] + 1
+                           for _ in range(k)})  # fmt: skip
+            first = min(published[d - 1] for d in docs)
+            events.append(
+                {
+                    "id": i,
+                    "key": "ev_" + hashlib.sha1(f"bench{i}".encode()).hexdigest()[:20],
+                    "date_value": value,
+                    "granularity": t.granularity,
+                    "start_at": start,
+                    "end_at": end,
+                    "agreement": "single" if k == 1 else "agree",
+                    "title": t.title,
+                    "type": t.type,
+                    "actors": names,
+                    "source_count": len({doc_source[d - 1] for d in docs}),
+                    "mention_count": k,
+                    "first_reported_at": first,
+                }
+            )
+            actors += [{"event_id": i, "actor": a} for a in names]
+            for j in range(k):
+                mention_id += 1
+                sentence, when_text = t.sentences[j % len(t.sentences)]
+                mentions.append(
+                    {
+                        "id": mention_id,
+                        "document_id": docs[j % len(docs)],
+                        "event_id": i,
+                        "sentence": sentence,
+                        "sentence_start": 100 * j,
+                        "sentence_end": 100 * j + len(sentence),
+                        "when_text": when_text,
+                        "date_value": value,
+                        "granularity": t.granularity,
+                        "start_at": start,
+                        "end_at": end,
+                        "anchor_at": published[docs[j % len(docs)] - 1],
+                        "anchor_timezone": "Europe/Moscow",
+                        "resolver_version": "bench",
+                        "title": t.title,
+                        "type": t.type,
+                        "actors": names,
+                        "modality": "reported",
+                    }
+                )
+            if len(events) >= 20_000 or i == n_events:
+                w_event.write(conn, events)
+                w_actor.write(conn, actors)
+                w_mention.write(conn, mentions)
+                events, actors, mentions = [], [], []
+                if i % 100_000 == 0 or i == n_events:
+                    print(f"  {i:>9,} events  {time.perf_counter() - t0:6.1f} s", file=sys.stderr)
+        conn.execute(update(DataVersion).values(version=DataVersion.version + 1))
+        for ix in indexes:
+            ix.create(conn)
+        if engine.dialect.name == "postgresql":
+            for table in ("sources", "documents", "events", "mentions"):
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+    engine.dispose()
+    print(
+        f"  generated {n_events:,} events, {mention_id:,} mentions, {n_docs:,} documents "
+        f"in {time.perf_counter() - t0:.0f} s",
+        file=sys.stderr,
+    )
+
+
+def database(backend: str, n_events: int, templates: list[Template]) -> str:
+    """The URL of a generated database of ``n_events`` events, made on first use."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if backend == "sqlite":
+        DATA.mkdir(parents=True, exist_ok=True)
+        path = DATA / f"api_load_{n_events}.sqlite"
+        done = path.with_suffix(".done")
+        if not done.exists():
+            for stale in DATA.glob(f"api_load_{n_events}.sqlite*"):
+                stale.unlink()
+            print(f"generating SQLite database of {n_events:,} events", file=sys.stderr)
+            generate(f"sqlite:///{path}", n_events, templates)
+            done.write_text("ok")
+        return f"sqlite:///{path}"
+    name = f"timeline_bench_{n_events}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    url = make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+    if exists:
+        probe = create_engine(url)
+        try:
+            with probe.connect() as conn:
+                have = conn.scalar(text("SELECT count(*) FROM events"))
+        except Exception:
+            have = -1
+        probe.dispose()
+        if have == n_events:
+            admin.dispose()
+            return url
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    print(f"generating PostgreSQL database of {n_events:,} events", file=sys.stderr)
+    generate(url, n_events, templates)
+    return url
+
+
+# ------------------------------------------------------------------ the served apps
+
+
+def _freeze() -> None:
+    gc.collect()
+    gc.freeze()
+
+
+def timeline_app() -> Any:
+    """The service, as ``timeline-service serve`` runs it."""
+    from timeline_service import create_app
+
+    app = create_app(
+        {
+            "DATABASE_URL": os.environ["BENCH_URL"],
+            "RATE_LIMIT_PER_ADDRESS": 0,
+            "RATE_LIMIT_PER_KEY": 0,
+        }
+    )
+    _freeze()
+    return app
+
+
+def minimal_app() -> Any:
+    """Fixed JSON bytes: the ceiling for any Flask endpoint on this machine."""
+    from flask import Flask, Response
+
+    body = Path(os.environ["BENCH_BODY"]).read_bytes()
+    app = Flask("minimal")
+
+    @app.get("/v1/timeline")
+    def fixed() -> Response:
+        return Response(body, mimetype="application/json")
+
+    _freeze()
+    return app
+
+
+_WINDOW_GRANULARITIES_SQL = "SELECT granularity, {span} FROM events GROUP BY granularity"
+_COLUMNS = (
+    "id, key, date_value, granularity, start_at, end_at, agreement, title, type, actors, "
+    "location, source_count, mention_count, first_reported_at"
+)
+
+
+def raw_app() -> Any:
+    """The same SQL through the bare driver, the same JSON through ``json.dumps``."""
+    from flask import Flask, Response, request
+
+    url = os.environ["BENCH_URL"]
+    postgres = url.startswith("postgresql")
+    if postgres:
+        import psycopg
+
+        conn = psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True)
+        mark, span = "%s", "max(extract(epoch from end_at - start_at)) / 86400.0"
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"), check_same_thread=False)
+        mark, span = "?", "max(julianday(end_at) - julianday(start_at))"
+    spans = dict(conn.execute(_WINDOW_GRANULARITIES_SQL.format(span=span)).fetchall())
+    # the service's grouping: short granularities share one index range, long ones alone
+    from timeline_service.queries import SHORT_SPAN_DAYS
+
+    short = sorted(g for g, d in spans.items() if float(d or 0) <= SHORT_SPAN_DAYS)
+    groups = [(short, max(float(spans[g] or 0) for g in short))] if short else []
+    groups += sorted(([g], float(d)) for g, d in spans.items() if float(d or 0) > SHORT_SPAN_DAYS)
+
+    def stamp(value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # SQLite: 'YYYY-MM-DD HH:MM:SS.ffffff', UTC
+            micro = value[20:26].rstrip("0")
+            return f"{value[:10]}T{value[11:19]}{'.' + value[20:26] if micro else ''}Z"
+        text = value.astimezone(UTC).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    def param(moment: datetime) -> Any:
+        return moment if postgres else moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    app = Flask("raw")
+
+    @app.get("/v1/timeline")
+    def timeline() -> Response:
+        year_from, year_to = int(request.args["from"][:4]), int(request.args["to"][:4])
+        start = datetime(year_from, 1, 1, tzinfo=UTC)
+        end = datetime(year_to + 1, 1, 1, tzinfo=UTC)
+        actor = request.args["actor"]
+        limit = int(request.args.get("limit", PAGE))
+        parts, args = [], []
+        for names, days in groups:
+            which = ", ".join([mark] * len(names))
+            parts.append(
+                f"SELECT * FROM (SELECT {_COLUMNS} FROM events WHERE granularity IN ({which}) "
+                f"AND start_at > {mark} AND end_at > {mark} AND start_at < {mark} AND EXISTS "
+                f"(SELECT 1 FROM event_actors WHERE event_actors.event_id = events.id "
+                f"AND event_actors.actor IN ({mark})) ORDER BY start_at, key LIMIT {mark}) AS g"
+            )
+            lowest = start - timedelta(days=days + 1e-3)
+            args += [*names, param(lowest), param(start), param(end), actor, limit + 1]
+        sql = (
+            f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS u ORDER BY start_at, key LIMIT {mark}"
+        )
+        rows = conn.execute(sql, [*args, limit + 1]).fetchall()
+        next_cursor = None
+        if len(rows) > limit:
+            import base64
+
+            rows = rows[:limit]
+            payload = json.dumps([stamp(rows[-1][4]), rows[-1][1]]).encode()
+            next_cursor = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+        refs: dict[int, list[dict[str, Any]]] = {}
+        if rows:
+            ids = [r[0] for r in rows]
+            marks = ", ".join([mark] * len(ids))
+            seen = set()
+            for event_id, slug, name, doc_id, url_, published, sentence, when_text in conn.execute(
+                "SELECT m.event_id, s.slug, s.name, d.id, d.url, d.published_at, "
+                "m.sentence, m.when_text FROM mentions m "
+                "JOIN documents d ON m.document_id = d.id "
+                "JOIN sources s ON d.source_id = s.id "
+                f"WHERE m.event_id IN ({marks}) "
+                "ORDER BY m.event_id, d.published_at, d.id, m.sentence_start",
+                ids,
+            ).fetchall():
+                if (event_id, doc_id) in seen:
+                    continue
+                seen.add((event_id, doc_id))
+                refs.setdefault(event_id, []).append(
+                    {
+                        "source": slug,
+                        "name": name,
+                        "document_id": doc_id,
+                        "url": url_,
+                        "published_at": stamp(published),
+                        "sentence": sentence,
+                        "when_text": when_text,
+                    }
+                )
+        events = []
+        for r in rows:
+            actors = r[9] if isinstance(r[9], list) else json.loads(r[9])
+            events.append(
+                {
+                    "id": r[1],
+                    "date": {
+                        "value": r[2],
+                        "granularity": r[3],
+                        "start": stamp(r[4]),
+                        "end": stamp(r[5]),
+                        "agreement": r[6],
+                    },
+                    "title": r[7],
+                    "type": r[8],
+                    "actors": actors,
+                    "location": r[10],
+                    "source_count": r[11],
+                    "mention_count": r[12],
+                    "first_reported_at": stamp(r[13]),
+                    "sources": refs.get(r[0], []),
+                }
+            )
+        body = json.dumps(
+            {"events": events, "next_cursor": next_cursor},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        return Response(body, mimetype="application/json")
+
+    _freeze()
+    return app
+
+
+# --------------------------------------------------------------- serving and loading
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Served:
+    """A gunicorn (2 sync workers) serving one of the factories above on loopback."""
+
+    def __init__(self, factory: str, env: dict[str, str], workers: int = 2) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        command = [str(gunicorn), "--chdir", str(REPO / "bench"), "--workers", str(workers)]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"]
+        self.proc = subprocess.Popen(
+            [*command, f"api_load:{factory}()"],
+            env={**os.environ, **env, "PYTHONPATH": str(REPO)},
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/nowhere", timeout=2)
+            except urllib.error.HTTPError:
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"{factory} did not start")
+
+    def get(self, path: str) -> bytes:
+        with urllib.request.urlopen(self.base + path, timeout=30) as response:
+            return response.read()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+    def __enter__(self) -> Served:
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.stop()
+
+
+FIRST_TIME_LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local year = %d + (counter * 7) %% %d
+  return wrk.format("GET", "/v1/timeline?from=" .. year .. "&to=" .. year ..
+    "&actor=%s&limit=%d&n=" .. counter)
+end
+"""
+
+
+@dataclass
+class Run:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    assert m, text
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def wrk(
+    base: str, path: str | None, seconds: float, connections: int, lua: str | None = None
+) -> Run:
+    """One bounded ``wrk`` run (1 thread) on loopback, with its latency distribution."""
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
+    with tempfile.TemporaryDirectory() as tmp:
+        if lua:
+            script = Path(tmp) / "query.lua"
+            script.write_text(lua)
+            cmd += ["-s", str(script)]
+        out = subprocess.run([*cmd, base + (path or "/")], capture_output=True, text=True).stdout
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if found is None:
+        raise RuntimeError(f"wrk failed: {' '.join(cmd)}\n{out}")
+    rps = float(found.group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return Run(rps, p50, p99, errors)
+
+
+def dashboard_path(year: int) -> str:
+    actor = ACTOR.replace(" ", "%20")
+    return f"/v1/timeline?from={year}&to={year}&actor={actor}&limit={PAGE}"
+
+
+def first_time_lua() -> str:
+    return FIRST_TIME_LUA % (YEARS[0], YEARS[1] - YEARS[0], ACTOR.replace(" ", "%20"), PAGE)
+
+
+def measure(backend: str, url: str, seconds: float, connections: int) -> dict[str, Run]:
+    """Minimal, raw and app at one database: first-time and repeated dashboard queries."""
+    env = {"BENCH_URL": url}
+    results: dict[str, Run] = {}
+    repeated = dashboard_path(2012)
+    with Served("timeline_app", env) as app:
+        body = app.get(repeated)
+        page = json.loads(body)
+        assert len(page["events"]) == PAGE, "the dashboard page is full"
+        with Served("raw_app", env) as raw:
+            for year in (2003, 2012, 2024):
+                assert raw.get(dashboard_path(year)) == app.get(dashboard_path(year)), (
+                    f"raw and app JSON differ for {year}"
+                )
+            results["raw first-time"] = wrk(raw.base, None, seconds, connections, first_time_lua())
+        results["app first-time"] = wrk(app.base, None, seconds, connections, first_time_lua())
+        results["app repeated"] = wrk(app.base, repeated, seconds, connections)
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        f.write(body)
+    try:
+        with Served("minimal_app", {"BENCH_BODY": f.name}) as minimal:
+            results["minimal"] = wrk(minimal.base, repeated, seconds, connections)
+    finally:
+        os.unlink(f.name)
+    return results
+
+
+def scale_p99(backend: str, url: str, seconds: float, connections: int) -> Run:
+    with Served("timeline_app", {"BENCH_URL": url}) as app:
+        app.get(dashboard_path(2012))
+        return wrk(app.base, None, seconds, connections, first_time_lua())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="10,000 events, 3 s runs")
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--scales", default="10000,1000000", help="extra sizes for the p99 row")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--connections", type=int, default=4)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (apt-get install wrk)")
+    if args.quick:
+        args.events, args.seconds, args.scales = 10_000, 3.0, ""
+    backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
+    templates = seed_templates()
+    scales = sorted({args.events, *(int(s) for s in args.scales.split(",") if s)})
+    rows: list[str] = []
+    head = f"{'backend':<9} {'events':>9}  {'endpoint':<16} {'req/s':>8} {'p50 ms':>8} "
+    head += f"{'p99 ms':>8}"
+    notes: list[str] = []
+    for backend in backends:
+        url = database(backend, args.events, templates)
+        results = measure(backend, url, args.seconds, args.connections)
+        for name in ("minimal", "raw first-time", "app first-time", "app repeated"):
+            r = results[name]
+            err = f"  ({r.errors} errors)" if r.errors else ""
+            rows.append(
+                f"{backend:<9} {args.events:>9,}  {name:<16} {r.rps:>8.0f} "
+                f"{r.p50_ms:>8.2f} {r.p99_ms:>8.2f}{err}"
+            )
+        first = results["app first-time"].rps / results["raw first-time"].rps
+        repeat = results["app repeated"].rps / results["minimal"].rps
+        notes.append(
+            f"{backend}: first-time app/raw = {first:.2f}x (target >= 0.8), "
+            f"repeated app/minimal = {repeat:.2f}x (target >= 0.5)"
+        )
+        p99 = {args.events: results["app first-time"].p99_ms}
+        for n in scales:
+            if n == args.events:
+                continue
+            other = database(backend, n, templates)
+            run = scale_p99(backend, other, args.seconds, args.connections)
+            p99[n] = run.p99_ms
+            rows.append(
+                f"{backend:<9} {n:>9,}  {'app first-time':<16} {run.rps:>8.0f} "
+                f"{run.p50_ms:>8.2f} {run.p99_ms:>8.2f}"
+            )
+        if len(p99) > 1:
+            lo, hi = min(p99), max(p99)
+            notes.append(
+                f"{backend}: first-time p99 {p99[lo]:.2f} ms at {lo:,} events, "
+                f"{p99[hi]:.2f} ms at {hi:,} = {p99[hi] / p99[lo]:.2f}x (target <= 1.5)"
+            )
+    print()
+    print(
+        f"dashboard query: one year + actor={ACTOR!r}, {PAGE} events with sources; "
+        f"wrk -t1 -c{args.connections} -d{args.seconds:g}s; gunicorn 2 sync workers"
+    )
+    print(head)
+    print("-" * len(head))
+    print("\n".join(rows))
+    print()
+    print("\n".join(notes))
+
+
+if __name__ == "__main__":
+    main()
