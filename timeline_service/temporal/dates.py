@@ -12,8 +12,10 @@ from __future__ import annotations
 import threading
 from datetime import date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from dateparser.date import DateDataParser
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
 
 _LOCK = threading.Lock()
 
@@ -22,6 +24,10 @@ PREFER_BY_TENSE = {"past": "past", "future": "future"}
 
 @lru_cache(maxsize=64)
 def _parser(language: str, anchor: date | None, prefer: str, order: str) -> DateDataParser:
+    # Imported on first use: dateparser costs about half a second to import, and
+    # most articles are read without it (simple dates are computed directly).
+    from dateparser.date import DateDataParser
+
     settings = {
         "PREFER_DATES_FROM": prefer,
         "PREFER_DAY_OF_MONTH": "first",
