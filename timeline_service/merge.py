@@ -20,6 +20,7 @@ same documents in any order yields the same keys.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections import Counter
@@ -452,6 +453,47 @@ def _day_window(day: date) -> tuple[datetime, datetime]:
     return _utc_day(day) - ZONE_MARGIN, _utc_day(day + timedelta(days=1)) + ZONE_MARGIN
 
 
+_LIGHT = (
+    Mention.id, Mention.document_id, Mention.event_id, Mention.date_value, Mention.granularity,
+    Mention.start_at, Document.content_hash,
+)  # fmt: skip
+#: Signatures by (engine, mention id): rows never change but for their event and, when
+#: re-dated, their date, which the check covers. Bounded; cleared when full.
+_CACHE: dict[tuple[int, int], tuple[tuple[Any, ...], Signature]] = {}
+_CACHE_LIMIT = 250_000
+
+
+def _signatures(session: Session, light: Sequence[Any]) -> list[Signature]:
+    """Signatures for rows of ``_LIGHT`` columns, reading the heavy columns only of rows
+    not seen before."""
+    bind = id(session.get_bind())
+    out: list[Signature] = []
+    missing: dict[int, Any] = {}
+    for row in light:
+        hit = _CACHE.get((bind, row.id))
+        check = (row.document_id, row.date_value, row.granularity, row.start_at, row.content_hash)
+        if hit is not None and hit[0] == check:
+            sig = copy.copy(hit[1])
+            sig.event_id = row.event_id
+            out.append(sig)
+        else:
+            missing[row.id] = check
+    if missing:
+        if len(_CACHE) > _CACHE_LIMIT:
+            _CACHE.clear()
+        table = default_table()
+        rows = session.execute(
+            select(*_COLUMNS)
+            .join(Document, Mention.document_id == Document.id)
+            .where(Mention.id.in_(sorted(missing)))
+        ).all()
+        for row in rows:
+            sig = signature(row, table)
+            _CACHE[(bind, row.id)] = (missing[row.id], copy.copy(sig))
+            out.append(sig)
+    return out
+
+
 def _load(session: Session, windows: Iterable[Any], *criteria: Any) -> list[Signature]:
     """Mentions whose start falls in any of the windows (through the start_at index).
 
@@ -466,13 +508,12 @@ def _load(session: Session, windows: Iterable[Any], *criteria: Any) -> list[Sign
         ranges.append(clause)
     if not ranges:
         return []
-    rows = session.execute(
-        select(*_COLUMNS)
+    light = session.execute(
+        select(*_LIGHT)
         .join(Document, Mention.document_id == Document.id)
         .where(or_(*ranges), *criteria)
     ).all()
-    table = default_table()
-    return [signature(r, table) for r in rows]
+    return _signatures(session, light)
 
 
 def _coarse_values_covering(session: Session, days: Sequence[date]) -> set[str]:
@@ -669,13 +710,12 @@ def _coarse_phase(
 
 def _load_events(session: Session, event_ids: set[int]) -> list[Signature]:
     """The mentions of some events (through the event_id index)."""
-    rows = session.execute(
-        select(*_COLUMNS)
+    light = session.execute(
+        select(*_LIGHT)
         .join(Document, Mention.document_id == Document.id)
         .where(Mention.event_id.in_(sorted(event_ids)))
     ).all()
-    table = default_table()
-    return [signature(r, table) for r in rows]
+    return _signatures(session, light)
 
 
 def _blocks(mentions: Iterable[Mention]) -> tuple[set[date], set[str]]:
