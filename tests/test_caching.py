@@ -125,3 +125,12 @@ def test_cors_configured_origins(database_url, origin, allowed):
         assert "Origin" in response.headers["Vary"]
     finally:
         app.extensions["timeline_db"].kw["bind"].dispose()
+
+
+def test_cors_can_be_switched_off(database_url):
+    app = make_app(database_url, CORS_ORIGINS="none")
+    try:
+        response = app.test_client().get("/v1/sources", headers={"Origin": "https://a.example"})
+        assert "Access-Control-Allow-Origin" not in response.headers
+    finally:
+        app.extensions["timeline_db"].kw["bind"].dispose()

@@ -2,7 +2,7 @@
 
 Only safe methods get CORS headers: writes need an API key and are not meant to be made
 from a browser on someone else's page. ``CORS_ORIGINS`` is ``*`` (any origin, the
-default), a comma-separated list of origins, or empty (no CORS at all).
+default), a comma-separated list of origins, or ``none`` (no CORS at all).
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ ALLOWED_HEADERS = "If-None-Match, Accept"
 
 
 def allowed_origins(setting: str | None) -> frozenset[str]:
+    """``*``, a comma-separated list of origins, or ``none`` (also empty): no CORS."""
+    if (setting or "").strip().lower() == "none":
+        return frozenset()
     return frozenset(o.strip().rstrip("/") for o in (setting or "").split(",") if o.strip())
 
 
