@@ -396,6 +396,12 @@ def test_reported_quarter_anchors_year_back_comparisons() -> None:
     assert values(text, date(1989, 10, 26))[-1] == ("The year-ago period", "1988-Q3")
 
 
+def test_a_unit_or_two_is_vague() -> None:
+    text = "It may change in a year or two. He stayed for a day or two."
+    got = [(e.text, e.type, e.value) for e in find_temporal_expressions(text, date(1998, 3, 31))]
+    assert got == [("a year or two", "DATE", "FUTURE_REF"), ("a day or two", "DURATION", "PXD")]
+
+
 def test_end_of_period_sets_the_mod() -> None:
     e = one("Officials hope to finish by the end of the year.", date(2023, 3, 15), "the year")
     assert e.mod == "END"

@@ -67,6 +67,11 @@ def read_duration(c: Candidate, text: str, tense: str | None, ctx: Context) -> R
         base = "century"
     direction = (p.get("dir") or "").lower()
     mod = DMOD.get(norm(p.get("dmod", "")))
+    if p.get("ortwo") and not p.get("dir"):
+        # "in a year or two": a vague time to come; "for a day or two": a vague length
+        if re.search(r"\b(?:in|within)\s+$", text[max(0, c.start - 8) : c.start]):
+            return Reading("DATE", "FUTURE_REF", None)
+        return Reading("DURATION", _duration_value(None, p["unit"]), None, "APPROX")
     if p.get("orso"):
         mod = "APPROX"
     num = p.get("num")

@@ -248,7 +248,8 @@ _RULES: list[tuple[str, str]] = [
         r"final|following|remaining|latest|recent|further|additional|other|initial)\s+)?"
         rf"(?P<num>{NUM})(?:[\s-]+(?:more|additional|full|straight|consecutive|trading|business|"
         rf"calendar|long|-)(?=[\s-]))?[\s-]+(?P<unit>{UNIT})(?:-(?P<old>old|long))?(?![\w-])"
-        r"(?:(?P<orso>\s+or\s+so))?(?:\s+(?P<dir>ago|earlier|from\s+now|hence|running|"
+        r"(?:(?P<orso>\s+or\s+so)|(?P<ortwo>\s+or\s+(?:two|three)))?"
+        r"(?:\s+(?P<dir>ago|earlier|from\s+now|hence|running|"
         r"in\s+a\s+row))?",
     ),
     (
