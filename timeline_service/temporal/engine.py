@@ -80,6 +80,8 @@ def find_temporal_expressions(
                 span_days=reading.span_days,
                 early_hours="early_hours" in reading.extra,
             )
+            if reading.value and reading.value[:1].isdigit():
+                ctx.ref_named = (reading.value, reading.granularity)
             if reading.value and reading.value[:4].isdigit() and not reading.anchored:
                 ctx.ref_year = int(reading.value[:4])
             if (

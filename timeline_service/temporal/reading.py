@@ -23,6 +23,7 @@ class Context:
     ref_quarter: tuple[str, int] | None = None  # last quarter named, and where it ended
     ref_year: int | None = None  # year of the last absolute date named ("that year")
     ref_month: date | None = None  # first day of the last month named ("the following month")
+    ref_named: tuple[str, str | None] | None = None  # last date value named ("until then")
 
 
 @dataclass(slots=True)

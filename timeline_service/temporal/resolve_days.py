@@ -217,6 +217,11 @@ def read_clock(c: Candidate, text: str, tense: str | None, ctx: Context) -> Read
 def read_dayref(c: Candidate, ctx: Context) -> Reading:
     """ "The next day", "the day before", "that day": counted from the day the text
     last named (the publication day if it named none)."""
+    if c.parts.get("thenprep"):  # "until then", "since then": the date the text last named
+        if ctx.ref_named is None:
+            return Reading("DATE", None, None, anchored=True)
+        value, granularity = ctx.ref_named
+        return Reading("DATE", value, granularity, anchored=True)
     rel = norm(c.parts.get("rel") or c.parts.get("rel2") or "")
     base = ctx.ref_day or ctx.anchor
     if base is None:

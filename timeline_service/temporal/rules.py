@@ -207,7 +207,8 @@ _RULES: list[tuple[str, str]] = [
         "dayref",  # the next day / the day before / that day: the day the text is on
         r"(?:(?P<pre>earlier|later)\s+)?(?P<rel>the\s+next|the\s+following|the\s+previous|"
         r"the\s+same|that)\s+day(?![\w-])|the\s+day\s+(?P<rel2>before|after)(?=\s*[,.;:!?)])"
-        r"|(?P<pre2>earlier|later)\s+in\s+the\s+day(?![\w-])",
+        r"|(?P<pre2>earlier|later)\s+in\s+the\s+day(?![\w-])"
+        r"|(?P<thenprep>until|till|by|since)\s+(?P<x>then)(?![\w-])",
     ),
     (
         "holiday",

@@ -45,7 +45,7 @@ TRIGGERS: dict[str, set[str]] = {
         "mornings afternoons evenings nights"
     ),
     "set_a": _words("second minute hour day week month year quarter"),
-    "dayref": {"day"},
+    "dayref": {"day", "then"},
     "holiday": _words(
         "christmas year valentine halloween victory independence easter thanksgiving boxing "
         "labor memorial"
