@@ -402,6 +402,24 @@ def test_a_unit_or_two_is_vague() -> None:
     assert got == [("a year or two", "DATE", "FUTURE_REF"), ("a day or two", "DURATION", "PXD")]
 
 
+def test_then_refers_to_the_last_named_date() -> None:
+    text = (
+        "The offer ends on Nov. 30. Until then, shares trade. It began in 1985. "
+        "Since then, it grew."
+    )
+    assert values(text, date(1989, 10, 30)) == [
+        ("Nov. 30", "1989-11-30"),
+        ("then", "1989-11-30"),
+        ("1985", "1985"),
+        ("then", "1985"),
+    ]
+
+
+def test_modal_one_day_is_an_indefinite_future() -> None:
+    text = "Islam will one day be the second largest religion in America."
+    assert values(text, date(1998, 3, 3)) == [("one day", "FUTURE_REF")]
+
+
 def test_end_of_period_sets_the_mod() -> None:
     e = one("Officials hope to finish by the end of the year.", date(2023, 3, 15), "the year")
     assert e.mod == "END"

@@ -293,6 +293,10 @@ _RULES: list[tuple[str, str]] = [
         r"(?-i:on\s+)(?P<wds>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))",
     ),
     (
+        "ref",  # "Islam will one day be ...": an indefinite future
+        r"(?:will|would|could|may|might|can|shall)\s+(?P<x>(?P<ref>one\s+day|some\s+day))(?![\w-])",
+    ),
+    (
         "ref",
         r"(?P<ref>right\s+now|just\s+now|now|currently|nowadays|presently|these\s+days|"
         r"at\s+present|the\s+present(?:\s+day)?|recently|more\s+recently|formerly|"

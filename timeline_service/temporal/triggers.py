@@ -51,7 +51,7 @@ TRIGGERS: dict[str, set[str]] = {
         "labor memorial"
     ),
     "ref": _words(
-        "quarters now current currently nowadays presently days present recently formerly past "
+        "day quarters now current currently nowadays presently days present recently formerly past "
         "future term soon possible date recent coming ahead moment being someday weeks months "
         "years decades"
     ),
