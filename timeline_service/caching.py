@@ -21,8 +21,9 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
+from sqlalchemy.engine import Connection
 
-from .db import engine, get_session
+from .db import engine
 from .queries import data_version
 
 #: endpoints whose responses must never be cached or conditional
@@ -92,18 +93,31 @@ def normalized_query() -> tuple[tuple[str, tuple[str, ...]], ...]:
 VERSION_SQL = "SELECT version FROM data_version WHERE id = 1"
 
 
+def read_connection() -> Connection:
+    """The request's Core connection for hot reads (no Session), closed at teardown."""
+    if "read_connection" not in g:
+        g.read_connection = engine().connect()
+    return g.read_connection
+
+
+def _close_read_connection(_exc: BaseException | None) -> None:
+    conn = g.pop("read_connection", None)
+    if conn is not None:
+        conn.close()
+
+
 def current_version() -> int:
-    """The data version for this request, read once: one tiny query on a pooled
-    connection, without a Session (this is all a 304 or a cache hit costs)."""
+    """The data version for this request, read once: one tiny query, no Session (this is
+    all a 304 or a cache hit costs). The request's reads then share its transaction."""
     if "data_version" not in g:
-        with engine().connect() as conn:
-            g.data_version = conn.exec_driver_sql(VERSION_SQL).scalar() or 0
+        result = read_connection().exec_driver_sql(VERSION_SQL)
+        g.data_version = result.scalar() or 0
     return g.data_version
 
 
 def current_changed_at() -> datetime | None:
     """When the data last changed (for renderers that stamp it, e.g. iCalendar)."""
-    return data_version(get_session())[1]
+    return data_version(read_connection())[1]
 
 
 def versioned(
@@ -175,3 +189,4 @@ def init_app(app: Flask) -> None:
         max_entries=int(app.config["RESPONSE_CACHE_ENTRIES"])
     )
     app.after_request(_conditional)
+    app.teardown_appcontext(_close_read_connection)

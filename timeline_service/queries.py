@@ -14,6 +14,7 @@ import binascii
 import json
 import re
 import threading
+from collections import namedtuple
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from .models import DataVersion, Document, Event, EventActor, Mention, Source
@@ -120,8 +122,19 @@ class TimelinePage:
 
 # ------------------------------------------------------------------------ data version
 
+#: the read queries run on a Session or, on the hot path, a bare Core connection
+DB = Session | Connection
 
-def data_version(session: Session) -> tuple[int, datetime | None]:
+
+def _connection(db: DB) -> Connection:
+    return db.connection() if isinstance(db, Session) else db
+
+
+def _engine(db: DB) -> Engine:
+    return db.get_bind() if isinstance(db, Session) else db.engine  # type: ignore[return-value]
+
+
+def data_version(session: DB) -> tuple[int, datetime | None]:
     """The stored timeline's change counter and when it last changed: one tiny query."""
     row = session.execute(
         select(DataVersion.version, DataVersion.changed_at).where(DataVersion.id == 1)
@@ -293,8 +306,8 @@ class SpanCache:
         self._lock = threading.Lock()
         self._spans: dict[int, tuple[int, dict[str, float]]] = {}
 
-    def get(self, session: Session, version: int) -> dict[str, float]:
-        bind = session.get_bind()
+    def get(self, session: DB, version: int) -> dict[str, float]:
+        bind = _engine(session)
         key = id(bind)  # one engine per app; str(url) would cost more than the lookup
         with self._lock:
             hit = self._spans.get(key)
@@ -402,7 +415,7 @@ def page_statement(
     return stmt, params, shape
 
 
-@dataclass(frozen=True)
+@dataclass
 class DriverSQL:
     """A statement compiled once for a dialect and run as driver SQL.
 
@@ -417,6 +430,7 @@ class DriverSQL:
     names: tuple[str, ...] | None  # positional parameter order, None for named styles
     defaults: dict[str, Any]
     sqlite: bool
+    row: Any = None  # a namedtuple of the result's columns, made on first run
 
     @classmethod
     def compile(cls, stmt: Any, dialect: Any) -> DriverSQL | None:
@@ -427,22 +441,31 @@ class DriverSQL:
         names = tuple(compiled.positiontup) if compiled.positional else None
         return cls(compiled.string, names, defaults, dialect.name == "sqlite")
 
-    def run(self, session: Session, values: dict[str, Any]) -> list[Any]:
+    def run(self, session: DB, values: dict[str, Any]) -> list[Any]:
         params = {**self.defaults, **values}
         if self.sqlite:
             for key, value in params.items():
                 if isinstance(value, datetime):
                     params[key] = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         args: Any = tuple(params[n] for n in self.names) if self.names is not None else params
-        return list(session.connection().exec_driver_sql(self.sql, args))
+        cursor = _connection(session).connection.driver_connection.cursor()
+        try:
+            cursor.execute(self.sql, args)
+            rows = cursor.fetchall()
+            if self.row is None:
+                self.row = namedtuple("Row", [d[0] for d in cursor.description], rename=True)
+        finally:
+            cursor.close()
+        make = self.row._make
+        return [make(r) for r in rows]
 
 
 _driver: dict[tuple[Any, ...], DriverSQL | None] = {}
 
 
-def _run(session: Session, key: tuple[Any, ...], stmt: Select[Any], params: dict[str, Any]) -> Any:
+def _run(session: DB, key: tuple[Any, ...], stmt: Select[Any], params: dict[str, Any]) -> Any:
     """Run ``stmt`` as cached driver SQL when it compiles to plain SQL, else through Core."""
-    dialect = session.get_bind().dialect
+    dialect = _engine(session).dialect
     full = (dialect.name, *key)
     if full not in _driver:
         if len(_driver) > 2048:
@@ -450,7 +473,7 @@ def _run(session: Session, key: tuple[Any, ...], stmt: Select[Any], params: dict
         _driver[full] = DriverSQL.compile(stmt, dialect)
     driver = _driver[full]
     if driver is None:
-        return session.connection().execute(stmt, params).all()
+        return _connection(session).execute(stmt, params).all()
     return driver.run(session, params)
 
 
@@ -463,14 +486,14 @@ def _json_list(value: Any) -> list[Any]:
     return list(value)
 
 
-def timeline(session: Session, f: TimelineFilter, *, version: int | None = None) -> TimelinePage:
+def timeline(session: DB, f: TimelineFilter, *, version: int | None = None) -> TimelinePage:
     """One page of merged events in (start, id) order, and the cursor of the next page."""
     granularity_spans = None
     if f.start is not None:
         if version is None:
             version = data_version(session)[0]
         granularity_spans = spans.get(session, version)
-    dialect = session.get_bind().dialect.name
+    dialect = _engine(session).dialect.name
     built = page_statement(f, granularity_spans, dialect)
     rows = []
     if built is not None:
@@ -486,7 +509,7 @@ def timeline(session: Session, f: TimelineFilter, *, version: int | None = None)
     return TimelinePage(events, next_cursor, total)
 
 
-def count_events(session: Session, f: TimelineFilter) -> int:
+def count_events(session: DB, f: TimelineFilter) -> int:
     """How many events match the filter, all pages together (only when asked: it scans)."""
     counted = TimelineFilter(**{**f.__dict__, "after": None})
     conds = _conditions(counted)
@@ -499,7 +522,7 @@ def count_events(session: Session, f: TimelineFilter) -> int:
 
 
 def event_rows_to_dicts(
-    session: Session, rows: Sequence[Any], include: Iterable[str] = ()
+    session: DB, rows: Sequence[Any], include: Iterable[str] = ()
 ) -> list[dict[str, Any]]:
     """Rows of ``_EVENT_COLUMNS`` as event dicts, with their evidence batched in."""
     ids = [r.id for r in rows]
@@ -566,11 +589,11 @@ def _refs_statement(dialect: str, n: int) -> Select[Any]:
     )
 
 
-def _source_refs(session: Session, event_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _source_refs(session: DB, event_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Each event's evidence, one entry per reporting document, in publication order."""
     if not event_ids:
         return {}
-    statement = _refs_statement(session.get_bind().dialect.name, len(event_ids))
+    statement = _refs_statement(_engine(session).dialect.name, len(event_ids))
     params = {f"id{i}": event_id for i, event_id in enumerate(event_ids)}
     rows = _run(session, ("refs", len(event_ids)), statement, params)
     refs: dict[int, list[dict[str, Any]]] = {}
@@ -667,7 +690,7 @@ def _mention_dict(m: Any) -> dict[str, Any]:
     }
 
 
-def _mentions_by_event(session: Session, event_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _mentions_by_event(session: DB, event_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = {}
     rows = session.execute(
         select(*_MENTION_COLUMNS, Event.key.label("event_key"), Source.slug)

@@ -8,8 +8,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, request
 from marshmallow import ValidationError
 
-from ..caching import current_changed_at, current_version, versioned
-from ..db import get_session
+from ..caching import current_changed_at, current_version, read_connection, versioned
 from ..errors import APIError
 from ..formats import OutputFormat, PageMeta, get_formats, to_bytes
 from ..queries import TimelineFilter, actor_names, decode_cursor, partial_date_bounds, timeline
@@ -89,7 +88,7 @@ def _formats_generation() -> int:
 @versioned(salt=_formats_generation)
 def get_timeline() -> Response:
     f, fmt, args = build_filter()
-    page = timeline(get_session(), f, version=current_version())
+    page = timeline(read_connection(), f, version=current_version())
     meta = PageMeta(
         next_cursor=page.next_cursor,
         total=page.total,
