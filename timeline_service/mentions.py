@@ -556,6 +556,18 @@ _FUTURE = re.compile(
 )
 
 
+def _is_future(claim: DateClaim, day: date) -> bool:
+    """Whether the claim's local date lies wholly after the publication day."""
+    value = claim.value
+    if re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return value[:10] > day.isoformat()
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return value > day.isoformat()[:7]
+    if re.fullmatch(r"\d{4}", value):
+        return int(value) > day.year
+    return claim.start.date() > day
+
+
 def _mention(
     sentence: str,
     s_start: int,
@@ -577,8 +589,10 @@ def _mention(
     planned = False
     if e_span is not None:
         clause = sentence[c_start if date_in_content else 0 : e_span[0]]
-        after_anchor = anchor_at is not None and claim.start.date() > anchor_at.date()  # UTC both
-        planned = bool(_FUTURE.search(clause)) and (after_anchor or date_in_content)
+        ahead = anchor_at is not None and _is_future(
+            claim, anchor_day(anchor_at, claim.anchor_timezone)
+        )
+        planned = ahead or (bool(_FUTURE.search(clause)) and date_in_content)
     event_type = eventtypes.classify(
         content, reported_speech=frame is not None, date_in_content=date_in_content or planned
     )
