@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -596,10 +596,10 @@ class _Assigner:
     def write(self) -> None:
         moved = {mid: event_id for event_id, ids in self.moves.items() for mid in ids}
         if moved:
+            table = Mention.__table__
             self.session.execute(
-                update(Mention),
-                [{"id": mid, "event_id": eid} for mid, eid in sorted(moved.items())],
-                execution_options={"synchronize_session": False},
+                table.update().where(table.c.id == bindparam("b_id")),
+                [{"b_id": mid, "event_id": eid} for mid, eid in sorted(moved.items())],
             )
         for obj in list(self.session.identity_map.values()):  # keep loaded rows truthful
             if isinstance(obj, Mention) and obj.id in moved:
@@ -823,7 +823,11 @@ def _rederive(session: Session, ids: list[int]) -> None:
         )  # fmt: skip
         actor_rows += [{"event_id": event_id, "actor": a} for a in actors]
     if updates:
-        session.execute(update(Event), updates)
+        table = Event.__table__
+        session.execute(
+            table.update().where(table.c.id == bindparam("b_id")),
+            [{"b_id": u.pop("id"), **u} for u in updates],
+        )
     if actor_rows:
         session.execute(insert(EventActor), actor_rows)
     for event in [e for e in session.identity_map.values() if isinstance(e, Event)]:
