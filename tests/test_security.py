@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import threading
 import time
 from html.parser import HTMLParser
@@ -324,6 +325,20 @@ def test_time_budget_interrupts_python_code_and_restores_the_timer():
     with time_budget(0.5):
         pass
     time.sleep(0.6)  # the timer was disarmed: nothing fires after the block
+
+
+def test_time_budget_leaves_a_timer_it_did_not_arm():
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    try:
+        with time_budget(0.05):
+            time.sleep(0.1)  # not interrupted: the outer timer is someone else's
+        time.sleep(0.4)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert fired == [True]
 
 
 # ------------------------------------------------------------------------- the contract
