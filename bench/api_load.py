@@ -628,7 +628,10 @@ def _ms(text: str) -> float:
 def wrk(
     base: str, path: str | None, seconds: float, connections: int, lua: str | None = None
 ) -> Run:
-    """One bounded ``wrk`` run (1 thread) on loopback, with its latency distribution."""
+    """One bounded ``wrk`` run (1 thread) on loopback, with its latency distribution,
+    after a 2-second warm-up run (every worker's caches and connections made)."""
+    if seconds > 2:
+        wrk(base, path, 2, connections, lua)
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
     with tempfile.TemporaryDirectory() as tmp:
         if lua:

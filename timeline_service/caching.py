@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -21,10 +22,9 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
-from sqlalchemy.engine import Connection
+from sqlalchemy import Engine, event
 
-from .db import engine
-from .queries import data_version
+from .queries import DriverConnection, data_version
 
 #: endpoints whose responses must never be cached or conditional
 UNCACHED = frozenset({"meta.healthz"})
@@ -93,25 +93,66 @@ def normalized_query() -> tuple[tuple[str, tuple[str, ...]], ...]:
 VERSION_SQL = "SELECT version FROM data_version WHERE id = 1"
 
 
-def read_connection() -> Connection:
-    """The request's Core connection for hot reads (no Session), closed at teardown."""
-    if "read_connection" not in g:
-        g.read_connection = engine().connect()
-    return g.read_connection
+class HotPool:
+    """Idle autocommit driver connections of one engine, lent to one request at a time.
+
+    Simpler than the engine's pool on purpose: no ping, no reset, no transaction. A
+    connection that fails is dropped; all are closed when the engine is disposed.
+    """
+
+    def __init__(self, eng: Engine) -> None:
+        self.engine = eng
+        self.idle: list[DriverConnection] = []
+        self.lock = threading.Lock()
+        self.pid = os.getpid()
+        event.listen(eng, "engine_disposed", lambda _engine: self.close_all())
+
+    def acquire(self) -> DriverConnection:
+        with self.lock:
+            if self.pid != os.getpid():  # forked: the parent's sockets are not ours to use
+                self.idle, self.pid = [], os.getpid()
+            if self.idle:
+                return self.idle.pop()
+        return DriverConnection.open(self.engine)
+
+    def release(self, conn: DriverConnection) -> None:
+        with self.lock:
+            if conn.pid == os.getpid():
+                self.idle.append(conn)
+
+    def close_all(self) -> None:
+        with self.lock:
+            idle, self.idle = self.idle, []
+        for conn in idle:
+            conn.close()
 
 
-def _close_read_connection(_exc: BaseException | None) -> None:
-    conn = g.pop("read_connection", None)
+def read_connection() -> DriverConnection:
+    """The request's autocommit driver connection for hot reads (see DriverConnection)."""
+    if "hot_connection" not in g:
+        g.hot_connection = current_app.extensions["timeline_hot"].acquire()
+    return g.hot_connection
+
+
+def _release(_exc: BaseException | None) -> None:
+    conn = g.pop("hot_connection", None)
     if conn is not None:
-        conn.close()
+        current_app.extensions["timeline_hot"].release(conn)
+
+
+def _read_version() -> int:
+    try:
+        return read_connection().scalar(VERSION_SQL) or 0
+    except Exception:  # a dropped connection: take a fresh one, once
+        g.pop("hot_connection").close()
+        return read_connection().scalar(VERSION_SQL) or 0
 
 
 def current_version() -> int:
-    """The data version for this request, read once: one tiny query, no Session (this is
-    all a 304 or a cache hit costs). The request's reads then share its transaction."""
+    """The data version for this request, read once: one tiny query, no Session, no pool
+    (this is all a 304 or a cache hit costs)."""
     if "data_version" not in g:
-        result = read_connection().exec_driver_sql(VERSION_SQL)
-        g.data_version = result.scalar() or 0
+        g.data_version = _read_version()
     return g.data_version
 
 
@@ -144,15 +185,26 @@ def versioned(
         if not wanted.star_tag and wanted.contains_weak(etag):
             return _tagged(Response(status=304), etag)
         hit = cache.get((version, key))
-        if hit is None:
+        attempts = 3
+        while hit is None:
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.is_streamed:
                 return response
+            # The view read with autocommit statements: it is one consistent snapshot only
+            # if no write committed meanwhile, i.e. the version did not move. Else redo it.
+            after = _read_version()
+            attempts -= 1
+            if after != version and attempts > 0:
+                g.data_version = version = after
+                etag = f"v{version}-{digest}"
+                hit = cache.get((version, key))
+                continue
             kept = tuple(
                 (k, v) for k, v in response.headers.items() if k in ("Link", "Content-Disposition")
             )
             hit = Rendered(response.get_data(), response.mimetype or "", kept)
-            cache.put((version, key), hit)
+            if after == version:
+                cache.put((version, key), hit)
         if wanted.star_tag:
             return _tagged(Response(status=304), etag)
         response = Response(hit.body, mimetype=hit.mimetype, headers=list(hit.headers))
@@ -189,4 +241,5 @@ def init_app(app: Flask) -> None:
         max_entries=int(app.config["RESPONSE_CACHE_ENTRIES"])
     )
     app.after_request(_conditional)
-    app.teardown_appcontext(_close_read_connection)
+    app.extensions["timeline_hot"] = HotPool(app.extensions["timeline_db"].kw["bind"])
+    app.teardown_appcontext(_release)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import re
 import threading
 from collections import namedtuple
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -122,23 +124,79 @@ class TimelinePage:
 
 # ------------------------------------------------------------------------ data version
 
-#: the read queries run on a Session or, on the hot path, a bare Core connection
-DB = Session | Connection
+
+@dataclass
+class DriverConnection:
+    """A driver connection in autocommit mode, kept per worker thread for the hot reads.
+
+    No Session, no pool checkout, no BEGIN/ROLLBACK: on PostgreSQL that saves several
+    round trips per request. Statements see the latest committed data each; the caller
+    makes a page consistent by reading the data version before and after (see
+    :mod:`timeline_service.caching`), which every write bumps in its own transaction.
+    """
+
+    engine: Engine
+    dbapi: Any
+    pid: int
+
+    @classmethod
+    def open(cls, engine: Engine) -> DriverConnection:
+        proxied = engine.raw_connection()
+        dbapi = proxied.driver_connection
+        proxied.detach()  # ours for the thread's life, not the pool's
+        if engine.dialect.name == "sqlite":
+            dbapi.isolation_level = None
+        else:
+            dbapi.autocommit = True
+        return cls(engine, dbapi, os.getpid())
+
+    def scalar(self, sql: str) -> Any:
+        cursor = self.dbapi.cursor()
+        try:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        with suppress(Exception):  # already broken: nothing to release
+            self.dbapi.close()
 
 
-def _connection(db: DB) -> Connection:
-    return db.connection() if isinstance(db, Session) else db
+#: the read queries run on a Session, a Core connection, or the hot driver connection
+DB = Session | Connection | DriverConnection
+
+
+@contextmanager
+def _core(db: DB) -> Iterator[Session | Connection]:
+    """Something that runs SQLAlchemy statements: ``db`` itself, or a short connection."""
+    if isinstance(db, DriverConnection):
+        with db.engine.connect() as conn:
+            yield conn
+    else:
+        yield db
+
+
+def _cursor(db: DB) -> Any:
+    if isinstance(db, DriverConnection):
+        return db.dbapi.cursor()
+    conn = db.connection() if isinstance(db, Session) else db
+    return conn.connection.driver_connection.cursor()
 
 
 def _engine(db: DB) -> Engine:
-    return db.get_bind() if isinstance(db, Session) else db.engine  # type: ignore[return-value]
+    if isinstance(db, Session):
+        return db.get_bind()  # type: ignore[return-value]
+    return db.engine
 
 
 def data_version(session: DB) -> tuple[int, datetime | None]:
     """The stored timeline's change counter and when it last changed: one tiny query."""
-    row = session.execute(
-        select(DataVersion.version, DataVersion.changed_at).where(DataVersion.id == 1)
-    ).first()
+    with _core(session) as conn:
+        row = conn.execute(
+            select(DataVersion.version, DataVersion.changed_at).where(DataVersion.id == 1)
+        ).first()
     return (row[0], row[1]) if row else (0, None)
 
 
@@ -317,8 +375,9 @@ class SpanCache:
             days = func.max(func.julianday(Event.end_at) - func.julianday(Event.start_at))
         else:
             days = func.max(func.extract("epoch", Event.end_at - Event.start_at)) / 86400.0
-        rows = session.execute(select(Event.granularity, days).group_by(Event.granularity))
-        spans = {g: float(d or 0.0) for g, d in rows}
+        with _core(session) as conn:
+            rows = conn.execute(select(Event.granularity, days).group_by(Event.granularity))
+            spans = {g: float(d or 0.0) for g, d in rows}
         with self._lock:
             self._spans[key] = (version, spans)
         return spans
@@ -448,7 +507,7 @@ class DriverSQL:
                 if isinstance(value, datetime):
                     params[key] = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         args: Any = tuple(params[n] for n in self.names) if self.names is not None else params
-        cursor = _connection(session).connection.driver_connection.cursor()
+        cursor = _cursor(session)
         try:
             cursor.execute(self.sql, args)
             rows = cursor.fetchall()
@@ -473,7 +532,8 @@ def _run(session: DB, key: tuple[Any, ...], stmt: Select[Any], params: dict[str,
         _driver[full] = DriverSQL.compile(stmt, dialect)
     driver = _driver[full]
     if driver is None:
-        return _connection(session).execute(stmt, params).all()
+        with _core(session) as conn:
+            return conn.execute(stmt, params).all()
     return driver.run(session, params)
 
 
@@ -518,7 +578,8 @@ def count_events(session: DB, f: TimelineFilter) -> int:
         conds.append(Event.end_at > bindparam("start", type_=Event.end_at.type))
         params["start"] = f.start
     stmt = select(func.count()).select_from(Event).where(*conds)
-    return session.scalar(stmt, params) or 0
+    with _core(session) as conn:
+        return conn.scalar(stmt, params) or 0
 
 
 def event_rows_to_dicts(
@@ -692,14 +753,15 @@ def _mention_dict(m: Any) -> dict[str, Any]:
 
 def _mentions_by_event(session: DB, event_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = {}
-    rows = session.execute(
-        select(*_MENTION_COLUMNS, Event.key.label("event_key"), Source.slug)
-        .join(Document, Mention.document_id == Document.id)
-        .join(Source, Document.source_id == Source.id)
-        .join(Event, Mention.event_id == Event.id)
-        .where(Mention.event_id.in_(event_ids))
-        .order_by(Document.published_at, Document.id, Mention.sentence_start)
-    ).all()
+    with _core(session) as conn:
+        rows = conn.execute(
+            select(*_MENTION_COLUMNS, Event.key.label("event_key"), Source.slug)
+            .join(Document, Mention.document_id == Document.id)
+            .join(Source, Document.source_id == Source.id)
+            .join(Event, Mention.event_id == Event.id)
+            .where(Mention.event_id.in_(event_ids))
+            .order_by(Document.published_at, Document.id, Mention.sentence_start)
+        ).all()
     for m in rows:
         out.setdefault(m.event_id, []).append(_mention_dict(m))
     return out
