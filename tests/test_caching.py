@@ -134,3 +134,30 @@ def test_cors_can_be_switched_off(database_url):
         assert "Access-Control-Allow-Origin" not in response.headers
     finally:
         app.extensions["timeline_db"].kw["bind"].dispose()
+
+
+def test_a_write_during_a_read_is_never_cached_under_the_old_version(app):
+    """The view reads in autocommit statements; if the data version moved meanwhile the
+    page may mix two states, so it is redone, and only a consistent page is cached."""
+    from sqlalchemy import text
+
+    from timeline_service.caching import versioned
+    from timeline_service.db import engine
+
+    calls = []
+
+    @versioned
+    def racy():
+        calls.append(1)
+        if len(calls) == 1:  # a write commits while this (first) render is under way
+            with engine().begin() as conn:
+                conn.execute(text("UPDATE data_version SET version = version + 1"))
+        return f"render {len(calls)}"
+
+    app.add_url_rule("/racy-test", "racy_test", racy)
+    client = app.test_client()
+    first = client.get("/racy-test")
+    assert first.data == b"render 2" and len(calls) == 2
+    again = client.get("/racy-test", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and len(calls) == 2
+    assert client.get("/racy-test").data == b"render 2" and len(calls) == 2, "served cached"

@@ -192,7 +192,10 @@ def versioned(
                 return response
             # The view read with autocommit statements: it is one consistent snapshot only
             # if no write committed meanwhile, i.e. the version did not move. Else redo it.
-            after = _read_version()
+            # A view may report the version its last statement saw (``seen_version``).
+            after = g.pop("seen_version", None)
+            if after is None:
+                after = _read_version()
             attempts -= 1
             if after != version and attempts > 0:
                 g.data_version = version = after

@@ -117,9 +117,12 @@ class TimelineFilter:
 
 @dataclass
 class TimelinePage:
+    """One page; ``seen_version`` is the data version the evidence query saw, if it ran."""
+
     events: list[dict[str, Any]]
     next_cursor: str | None
     total: int | None = None
+    seen_version: int | None = None
 
 
 # ------------------------------------------------------------------------ data version
@@ -564,9 +567,11 @@ def timeline(session: DB, f: TimelineFilter, *, version: int | None = None) -> T
         rows = rows[: f.limit]
         last = rows[-1]
         next_cursor = encode_cursor(stamp(last.start_at) or "", last.key)
-    events = event_rows_to_dicts(session, rows, f.include)
-    total = count_events(session, f) if f.total else None
-    return TimelinePage(events, next_cursor, total)
+    events, seen_version = _event_dicts_seen(session, rows, f.include)
+    total = None
+    if f.total:
+        total, seen_version = count_events(session, f), None
+    return TimelinePage(events, next_cursor, total, seen_version)
 
 
 def count_events(session: DB, f: TimelineFilter) -> int:
@@ -586,8 +591,14 @@ def event_rows_to_dicts(
     session: DB, rows: Sequence[Any], include: Iterable[str] = ()
 ) -> list[dict[str, Any]]:
     """Rows of ``_EVENT_COLUMNS`` as event dicts, with their evidence batched in."""
+    return _event_dicts_seen(session, rows, include)[0]
+
+
+def _event_dicts_seen(
+    session: DB, rows: Sequence[Any], include: Iterable[str] = ()
+) -> tuple[list[dict[str, Any]], int | None]:
     ids = [r.id for r in rows]
-    refs = _source_refs(session, ids)
+    refs, seen_version = _source_refs_seen(session, ids)
     events = [_event_dict(r, refs.get(r.id, [])) for r in rows]
     include = set(include)
     if include and ids:
@@ -598,7 +609,8 @@ def event_rows_to_dicts(
                 event["mentions"] = found
             if "claims" in include:
                 event["claims"] = [_claim(m) for m in found]
-    return events
+        seen_version = None  # a later statement: the version it saw is unknown
+    return events, seen_version
 
 
 def _event_dict(r: Any, sources: list[dict[str, Any]]) -> dict[str, Any]:
@@ -639,10 +651,17 @@ _REF_COLUMNS = (
 )
 
 
+_VERSION = (
+    select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery().label("data_version")
+)
+
+
 @lru_cache(maxsize=1024)
 def _refs_statement(dialect: str, n: int) -> Select[Any]:
+    """The evidence of ``n`` events; each row also carries the data version its statement
+    saw, so the caller can tell whether a write committed while it was reading."""
     return (
-        select(*_columns(_REF_COLUMNS, dialect))
+        select(*_columns(_REF_COLUMNS, dialect), _VERSION)
         .join(Document, Mention.document_id == Document.id)
         .join(Source, Document.source_id == Source.id)
         .where(Mention.event_id.in_([bindparam(f"id{i}") for i in range(n)]))
@@ -652,14 +671,21 @@ def _refs_statement(dialect: str, n: int) -> Select[Any]:
 
 def _source_refs(session: DB, event_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Each event's evidence, one entry per reporting document, in publication order."""
+    return _source_refs_seen(session, event_ids)[0]
+
+
+def _source_refs_seen(
+    session: DB, event_ids: list[int]
+) -> tuple[dict[int, list[dict[str, Any]]], int | None]:
+    """The evidence, and the data version its statement saw (None without rows)."""
     if not event_ids:
-        return {}
+        return {}, None
     statement = _refs_statement(_engine(session).dialect.name, len(event_ids))
     params = {f"id{i}": event_id for i, event_id in enumerate(event_ids)}
     rows = _run(session, ("refs", len(event_ids)), statement, params)
     refs: dict[int, list[dict[str, Any]]] = {}
     seen: set[tuple[int, int]] = set()
-    for event_id, slug, name, doc_id, url, published_at, sentence, when_text in rows:
+    for event_id, slug, name, doc_id, url, published_at, sentence, when_text, _ in rows:
         if (event_id, doc_id) in seen:
             continue
         seen.add((event_id, doc_id))
@@ -674,7 +700,7 @@ def _source_refs(session: DB, event_ids: list[int]) -> dict[int, list[dict[str, 
                 "when_text": when_text,
             }
         )
-    return refs
+    return refs, (rows[0].data_version if rows else None)
 
 
 def _claim(m: dict[str, Any]) -> dict[str, Any]:

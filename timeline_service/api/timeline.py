@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from marshmallow import ValidationError
 
 from ..caching import current_changed_at, current_version, read_connection, versioned
@@ -89,6 +89,7 @@ def _formats_generation() -> int:
 def get_timeline() -> Response:
     f, fmt, args = build_filter()
     page = timeline(read_connection(), f, version=current_version())
+    g.seen_version = page.seen_version  # lets the cache check consistency without a query
     meta = PageMeta(
         next_cursor=page.next_cursor,
         total=page.total,
