@@ -20,7 +20,6 @@ same documents in any order yields the same keys.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 from collections import Counter
@@ -473,7 +472,8 @@ def _signatures(session: Session, light: Sequence[Any]) -> list[Signature]:
         hit = _CACHE.get((bind, row.id))
         check = (row.document_id, row.date_value, row.granularity, row.start_at, row.content_hash)
         if hit is not None and hit[0] == check:
-            sig = copy.copy(hit[1])
+            sig = object.__new__(Signature)
+            sig.__dict__.update(hit[1].__dict__)
             sig.event_id = row.event_id
             out.append(sig)
         else:
@@ -489,23 +489,24 @@ def _signatures(session: Session, light: Sequence[Any]) -> list[Signature]:
         ).all()
         for row in rows:
             sig = signature(row, table)
-            _CACHE[(bind, row.id)] = (missing[row.id], copy.copy(sig))
+            kept = object.__new__(Signature)
+            kept.__dict__.update(sig.__dict__)
+            _CACHE[(bind, row.id)] = (missing[row.id], kept)
             out.append(sig)
     return out
 
 
 def _load(session: Session, windows: Iterable[Any], *criteria: Any) -> list[Signature]:
-    """Mentions whose start falls in any of the windows (through the start_at index).
-
-    A window is ``(lo, hi)`` or ``(lo, hi, value_prefix)``: the prefix keeps only the
-    mentions whose date value starts with it (one local day) before they are read.
-    """
-    ranges = []
-    for lo, hi, *prefix in windows:
-        clause = and_(Mention.start_at >= lo, Mention.start_at < hi)
-        if prefix:
-            clause = and_(clause, Mention.date_value.startswith(prefix[0], autoescape=True))
-        ranges.append(clause)
+    """Mentions whose start falls in any of the windows ``(lo, hi, ...)`` (through the
+    start_at index; nearby windows are read as one range, callers filter)."""
+    spans = sorted((lo, hi) for lo, hi, *_ in windows)
+    merged: list[list[datetime]] = []
+    for lo, hi in spans:  # few, simple ranges: the statement stays cheap to build
+        if merged and lo <= merged[-1][1] + timedelta(days=2):
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    ranges = [and_(Mention.start_at >= lo, Mention.start_at < hi) for lo, hi in merged]
     if not ranges:
         return []
     light = session.execute(
@@ -558,9 +559,10 @@ class _Assigner:
         firsts = {event_key(key_member(c)): c for c in clusters}
         if not firsts:
             return
+        events = Event.__table__
         known = dict(
             self.session.execute(
-                select(Event.key, Event.id).where(Event.key.in_(list(firsts)))
+                select(events.c.key, events.c.id).where(events.c.key.in_(list(firsts)))
             ).all()
         )
         missing = [k for k in firsts if k not in known]
@@ -577,7 +579,7 @@ class _Assigner:
                     }
                 )  # fmt: skip
             for event_id, key in self.session.execute(
-                insert(Event).returning(Event.id, Event.key), rows
+                events.insert().returning(events.c.id, events.c.key), rows
             ):
                 known[key] = event_id
         for key, members in firsts.items():
