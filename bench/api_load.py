@@ -433,7 +433,11 @@ def raw_app() -> Any:
     else:
         import sqlite3
 
+        from timeline_service.queries import SQLITE_READ_PRAGMAS
+
         conn = sqlite3.connect(url.removeprefix("sqlite:///"), check_same_thread=False)
+        for pragma in SQLITE_READ_PRAGMAS:  # the same read settings as the service's
+            conn.execute(pragma)
         mark, span = "?", "max(julianday(end_at) - julianday(start_at))"
     spans = dict(conn.execute(_WINDOW_GRANULARITIES_SQL.format(span=span)).fetchall())
     # the service's grouping: short granularities share one index range, long ones alone
@@ -661,37 +665,51 @@ def first_time_lua() -> str:
     return FIRST_TIME_LUA % (YEARS[0], YEARS[1] - YEARS[0], ACTOR.replace(" ", "%20"), PAGE)
 
 
-def measure(backend: str, url: str, seconds: float, connections: int) -> dict[str, Run]:
-    """Minimal, raw and app at one database: first-time and repeated dashboard queries."""
+def median_run(runs: list[Run]) -> Run:
+    """The round with the median throughput (its own latencies alongside)."""
+    return sorted(runs, key=lambda r: r.rps)[len(runs) // 2]
+
+
+def measure(
+    backend: str, url: str, seconds: float, connections: int, rounds: int
+) -> dict[str, Run]:
+    """Minimal, raw and app at one database: first-time and repeated dashboard queries.
+
+    Each comparison alternates its two servers for ``rounds`` rounds and keeps the
+    median, so load from elsewhere on a shared machine hits both sides alike.
+    """
     env = {"BENCH_URL": url}
-    results: dict[str, Run] = {}
+    runs: dict[str, list[Run]] = {}
     repeated = dashboard_path(2012)
-    with Served("timeline_app", env) as app:
-        body = app.get(repeated)
-        page = json.loads(body)
-        assert len(page["events"]) == PAGE, "the dashboard page is full"
-        with Served("raw_app", env) as raw:
+    with tempfile.TemporaryDirectory() as tmp:
+        body_file = Path(tmp) / "body.json"
+        with Served("timeline_app", env) as app, Served("raw_app", env) as raw:
+            body = app.get(repeated)
+            assert len(json.loads(body)["events"]) == PAGE, "the dashboard page is full"
             for year in (2003, 2012, 2024):
                 assert raw.get(dashboard_path(year)) == app.get(dashboard_path(year)), (
                     f"raw and app JSON differ for {year}"
                 )
-            results["raw first-time"] = wrk(raw.base, None, seconds, connections, first_time_lua())
-        results["app first-time"] = wrk(app.base, None, seconds, connections, first_time_lua())
-        results["app repeated"] = wrk(app.base, repeated, seconds, connections)
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
-        f.write(body)
-    try:
-        with Served("minimal_app", {"BENCH_BODY": f.name}) as minimal:
-            results["minimal"] = wrk(minimal.base, repeated, seconds, connections)
-    finally:
-        os.unlink(f.name)
-    return results
+            body_file.write_bytes(body)
+            with Served("minimal_app", {"BENCH_BODY": str(body_file)}) as minimal:
+                lua = first_time_lua()
+                for _ in range(rounds):
+                    for name, server, path, script in (
+                        ("raw first-time", raw, None, lua),
+                        ("app first-time", app, None, lua),
+                        ("minimal", minimal, repeated, None),
+                        ("app repeated", app, repeated, None),
+                    ):
+                        run = wrk(server.base, path, seconds, connections, script)
+                        runs.setdefault(name, []).append(run)
+    return {name: median_run(r) for name, r in runs.items()}
 
 
-def scale_p99(backend: str, url: str, seconds: float, connections: int) -> Run:
+def scale_p99(backend: str, url: str, seconds: float, connections: int, rounds: int) -> Run:
     with Served("timeline_app", {"BENCH_URL": url}) as app:
         app.get(dashboard_path(2012))
-        return wrk(app.base, None, seconds, connections, first_time_lua())
+        runs = [wrk(app.base, None, seconds, connections, first_time_lua()) for _ in range(rounds)]
+    return sorted(runs, key=lambda r: r.p99_ms)[len(runs) // 2]
 
 
 def main() -> None:
@@ -702,11 +720,12 @@ def main() -> None:
     parser.add_argument("--scales", default="10000,1000000", help="extra sizes for the p99 row")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds, median kept")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
     if args.quick:
-        args.events, args.seconds, args.scales = 10_000, 3.0, ""
+        args.events, args.seconds, args.scales, args.rounds = 10_000, 3.0, "", 1
     backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
     templates = seed_templates()
     scales = sorted({args.events, *(int(s) for s in args.scales.split(",") if s)})
@@ -716,7 +735,7 @@ def main() -> None:
     notes: list[str] = []
     for backend in backends:
         url = database(backend, args.events, templates)
-        results = measure(backend, url, args.seconds, args.connections)
+        results = measure(backend, url, args.seconds, args.connections, args.rounds)
         for name in ("minimal", "raw first-time", "app first-time", "app repeated"):
             r = results[name]
             err = f"  ({r.errors} errors)" if r.errors else ""
@@ -735,7 +754,7 @@ def main() -> None:
             if n == args.events:
                 continue
             other = database(backend, n, templates)
-            run = scale_p99(backend, other, args.seconds, args.connections)
+            run = scale_p99(backend, other, args.seconds, args.connections, args.rounds)
             p99[n] = run.p99_ms
             rows.append(
                 f"{backend:<9} {n:>9,}  {'app first-time':<16} {run.rps:>8.0f} "
@@ -750,7 +769,8 @@ def main() -> None:
     print()
     print(
         f"dashboard query: one year + actor={ACTOR!r}, {PAGE} events with sources; "
-        f"wrk -t1 -c{args.connections} -d{args.seconds:g}s; gunicorn 2 sync workers"
+        f"wrk -t1 -c{args.connections} -d{args.seconds:g}s, median of {args.rounds} "
+        "alternating rounds; gunicorn 2 sync workers"
     )
     print(head)
     print("-" * len(head))
