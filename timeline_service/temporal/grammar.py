@@ -10,6 +10,7 @@ look-alikes; overlapping spans are settled longest-first.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -65,12 +66,17 @@ def find_candidates(text: str) -> list[Candidate]:
             if e > s:
                 found.append((s, e, order, kind, parts))
     found.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
-    taken: list[tuple[int, int]] = []
+    # Taken spans are disjoint, so kept sorted by start their ends are sorted too:
+    # an overlap can only be with the neighbours of the insertion point.
+    starts: list[int] = []
+    ends: list[int] = []
     chosen: list[Candidate] = []
     for s, e, _order, kind, parts in found:
-        if any(s < te and ts < e for ts, te in taken):
+        i = bisect_right(starts, s)
+        if (i > 0 and ends[i - 1] > s) or (i < len(starts) and starts[i] < e):
             continue
-        taken.append((s, e))
+        starts.insert(i, s)
+        ends.insert(i, e)
         chosen.append(Candidate(s, e, kind, parts))
     chosen.sort(key=lambda c: c.start)
     return chosen

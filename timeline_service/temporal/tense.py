@@ -71,14 +71,43 @@ _ABBREV = re.compile(
 )
 
 
+# How far either side of an expression the tense reader looks when no sentence
+# break is near: a run-on text (a table, a transcript without stops) is read in a
+# window around each expression, never as a whole, so cost stays linear in size.
+# A clipped edge snaps to a grid of ``GRID`` characters, so neighbouring
+# expressions share windows (and their verb groups) instead of each reading its own.
+REACH = 400
+GRID = 200
+
+
+def window_cap(start: int, end: int) -> int:
+    """The most text the tense reader reads for the expression at ``text[start:end]``."""
+    return (end - start) + 2 * (REACH + GRID)
+
+
+def _word_edge(text: str, pos: int, forward: bool) -> int:
+    """``pos`` moved off a word it cuts (by at most a few characters, toward the
+    expression), so a window never starts or ends mid-word."""
+    step = 1 if forward else -1
+    for _ in range(30):
+        if not (0 < pos < len(text) and text[pos - 1].isalnum() and text[pos].isalnum()):
+            break
+        pos += step
+    return pos
+
+
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence holding ``text[start:end]`` (abbreviation-aware, cheap)."""
-    lo = 0
-    for m in _BOUNDARY.finditer(text, max(0, start - 400), start):
+    """The sentence holding ``text[start:end]`` (abbreviation-aware, cheap),
+    clipped to at least ``REACH`` and at most ``REACH + GRID`` characters either
+    side of the expression."""
+    floor = max(0, (start - REACH) // GRID * GRID)
+    lo = floor if floor == 0 else _word_edge(text, floor, True)
+    for m in _BOUNDARY.finditer(text, max(0, start - REACH), start):
         if not _ABBREV.search(text, max(0, m.start() - 8), m.end()):
             lo = m.end()
-    hi = len(text)
-    for m in _BOUNDARY.finditer(text, end, min(len(text), end + 400)):
+    ceiling = min(len(text), -(-(end + REACH) // GRID) * GRID)
+    hi = ceiling if ceiling == len(text) else _word_edge(text, ceiling, False)
+    for m in _BOUNDARY.finditer(text, end, min(len(text), end + REACH)):
         if not _ABBREV.search(text, max(0, m.start() - 8), m.end()):
             hi = m.start()
             break
@@ -138,9 +167,18 @@ def _word_role(
     return None
 
 
-def _groups(text: str, lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
-    """Verb groups in ``text[lo:hi]``: (start, end, tense, is a lone reporting verb)."""
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, lo, hi)]
+def _groups(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str, bool]]:
+    """Verb groups in ``text[lo:hi]``: (start, end, tense, is a lone reporting verb).
+    A group never runs across punctuation or a line break."""
+    words = [
+        (m.start(), m.end(), m.group())
+        for m in _WORD.finditer(text, lo, len(text) if hi is None else hi)
+    ]
+    # Index of the first word of each word's line: words before it are another line.
+    line_start = [0] * len(words)
+    for k in range(1, len(words)):
+        broken = "\n" in text[words[k - 1][1] : words[k][0]]
+        line_start[k] = k if broken else line_start[k - 1]
     groups: list[tuple[int, int, str, bool]] = []
     i = 0
     while i < len(words):
@@ -148,9 +186,11 @@ def _groups(text: str, lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
         if low not in _CUE_WORDS and not (len(low) > 4 and low.endswith("ed")):
             i += 1  # the common case: not a verb-group word at all
             continue
-        nxt = words[i + 1][2].lower() if i + 1 < len(words) else None
-        prev = words[i - 1][2] if i > 0 else None
-        prev2 = words[i - 2][2] if i > 1 else None
+        first = line_start[i]
+        same_line = i + 1 < len(words) and line_start[i + 1] == first
+        nxt = words[i + 1][2].lower() if same_line else None
+        prev = words[i - 1][2] if i - 1 >= first else None
+        prev2 = words[i - 2][2] if i - 2 >= first else None
         role = _word_role(words[i][2], nxt, prev, prev2)
         if role is None or role == "chain":
             i += 1
@@ -158,9 +198,10 @@ def _groups(text: str, lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
         start, tense, j, size = words[i][0], role, i + 1, 1
         head = words[i][2].lower()
         after_aux = head in _AUXILIARIES
-        while j < len(words):
+        while j < len(words) and line_start[j] == first:
             word = words[j][2].lower()
-            nxt = words[j + 1][2].lower() if j + 1 < len(words) else None
+            same_line = j + 1 < len(words) and line_start[j + 1] == first
+            nxt = words[j + 1][2].lower() if same_line else None
             r = _word_role(words[j][2], nxt, words[j - 1][2])
             if r is None:
                 break
@@ -187,20 +228,45 @@ _CUE_WORDS = (
 _CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s(?:but|whereas)\s")
 
 
+_BLOCK = 1000  # verb groups are read block by block, only where expressions are
+_MARGIN = 120  # context read beyond a block so its groups come out as in one pass
+
+
 class TenseReader:
-    """Tense look-ups for one text: sentence verb groups are read once and reused
-    by every expression in the sentence."""
+    """Tense look-ups for one text: verb groups are read once per block of text
+    (only blocks near an expression), and each expression looks only at those
+    inside its bounded sentence window, so cost stays linear in the text's size."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._groups: dict[tuple[int, int], list[tuple[int, int, str, bool]]] = {}
+        self._blocks: dict[int, list[tuple[int, int, str, bool]]] = {}
+
+    def window(self, start: int, end: int) -> tuple[int, int]:
+        """The part of the text read for the expression at ``text[start:end]``:
+        its sentence, at most ``window_cap(start, end)`` characters."""
+        return sentence_bounds(self.text, start, end)
+
+    def _block(self, k: int) -> list[tuple[int, int, str, bool]]:
+        groups = self._blocks.get(k)
+        if groups is None:
+            lo, hi = k * _BLOCK, (k + 1) * _BLOCK
+            a = max(0, lo - _MARGIN)
+            a = a if a == 0 else _word_edge(self.text, a, True)
+            b = min(len(self.text), hi + _MARGIN)
+            b = b if b == len(self.text) else _word_edge(self.text, b, False)
+            groups = [g for g in _groups(self.text, a, b) if lo <= g[0] < hi]
+            self._blocks[k] = groups
+        return groups
 
     def tense(self, start: int, end: int) -> str | None:
         """ "past", "present", "future" or None for the expression at ``text[start:end]``."""
-        bounds = sentence_bounds(self.text, start, end)
-        groups = self._groups.get(bounds)
-        if groups is None:
-            groups = self._groups[bounds] = _groups(self.text, *bounds)
+        bounds = self.window(start, end)
+        groups = [
+            g
+            for k in range(bounds[0] // _BLOCK, (max(bounds[1], bounds[0] + 1) - 1) // _BLOCK + 1)
+            for g in self._block(k)
+            if g[0] >= bounds[0] and g[1] <= bounds[1]
+        ]
         best: tuple[int, str] | None = None
         clause = _CLAUSE_BREAK.search(self.text, end, bounds[1])
         clause_end = clause.start() if clause else bounds[1]
