@@ -7,12 +7,12 @@ from datetime import date, datetime, time
 
 from .grammar import find_candidates
 from .intervals import interval_for
-from .resolve import Context, resolve
+from .resolve import Context, Reading, resolve
 from .tense import TenseReader
 from .types import TemporalExpression
 from .zones import get_zone
 
-RESOLVER_VERSION = "2026.11.1"
+RESOLVER_VERSION = "2026.11.2"
 
 # Only these readings depend on the clause's tense; the rest skip the look-up.
 TENSE_KINDS = frozenset(
@@ -50,6 +50,23 @@ def _context(published_at: datetime | date | None, timezone: str | None, languag
     return Context(published_at, zone, language)
 
 
+# A calendar value whose year is outside 1..9999 ("-7979", "10000002021", "0000-01"):
+# TIMEX3 and Python dates cannot hold it, and no other reading is right.
+_BAD_YEAR = re.compile(r"-|\d{5}|0000(?!\d)")
+
+
+def _safe_reading(cand, text: str, tense: str | None, ctx: Context) -> Reading | None:
+    """The candidate's reading, with impossible calendar values made ``None``;
+    ``None`` when even that cannot be computed (arithmetic overflow)."""
+    try:
+        reading = resolve(cand, text, tense, ctx)
+    except (OverflowError, ValueError):
+        return None
+    if reading.type in ("DATE", "TIME") and reading.value and _BAD_YEAR.match(reading.value):
+        reading.value = None
+    return reading
+
+
 def find_temporal_expressions(
     text: str,
     published_at: datetime | date | None,
@@ -69,9 +86,11 @@ def find_temporal_expressions(
     tenses = TenseReader(text)
     for cand in find_candidates(text):
         tense = tenses.tense(cand.start, cand.end) if cand.kind in TENSE_KINDS else None
-        reading = resolve(cand, text, tense, ctx)
+        reading = _safe_reading(cand, text, tense, ctx)
+        if reading is None:
+            continue
         interval = None
-        if reading.type in ("DATE", "TIME"):
+        if reading.type in ("DATE", "TIME") and reading.value:
             interval = interval_for(
                 reading.value,
                 ctx.zone,

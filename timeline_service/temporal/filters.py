@@ -84,11 +84,16 @@ _DETERMINER_BEFORE = re.compile(
 )
 
 
+_OVERSIZED_YEAR = re.compile(r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s*\d{5,}(?![\d,])")
+
+
 def accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bool:
     """Context checks that keep look-alikes out."""
     s, e = m.span()
     before = text[max(0, s - 30) : s]
     after = text[e : e + 25]
+    if kind in ("calendar", "month") and not parts.get("year") and _OVERSIZED_YEAR.match(after):
+        return False  # "1 January 99999": no such year, and no other year is meant
     if kind == "month":
         month = parts["month"].rstrip(".")
         if parts.get("pre") or parts.get("rel") or parts.get("relyear"):

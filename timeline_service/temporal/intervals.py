@@ -91,7 +91,7 @@ def interval_for(
         return None
     try:
         bounds = _bounds(value, zone, utc_offset, span_days)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     if bounds is None:
         return None

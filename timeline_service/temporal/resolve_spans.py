@@ -111,9 +111,12 @@ def read_duration(c: Candidate, text: str, tense: str | None, ctx: Context) -> R
         if ref is None:
             return Reading("DATE", None, base, mod, anchored=True)
         if base in ("hour", "minute", "second"):
-            if ctx.anchor_time is None:
-                return Reading("DATE", ref.isoformat(), "day", mod, anchored=True)
             delta = timedelta(**{base + "s": n * sign})
+            if ctx.anchor_time is None:
+                # Only the day is known: "3 hours ago" is about that day, "300 hours
+                # ago" is days before it.
+                day = ref if abs(delta) < timedelta(days=1) else ref + delta
+                return Reading("DATE", day.isoformat(), "day", mod, anchored=True)
             moment = (ctx.anchor_time + delta).astimezone(ctx.zone)
             return Reading(
                 "TIME",
