@@ -3,6 +3,7 @@ seasons and holidays, with the year a tense or a stated weekday implies."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from .calendar_math import (
@@ -31,6 +32,7 @@ from .reading import (
     year_num,
     ymd,
 )
+from .tense import IRREGULAR_PAST
 
 
 def read_calendar(c: Candidate, text: str, tense: str | None, ctx: Context) -> Reading:
@@ -68,7 +70,39 @@ def read_calendar(c: Candidate, text: str, tense: str | None, ctx: Context) -> R
             year = year_for_month_day(ctx.anchor, month, day, None)
     if year is None:
         return Reading("DATE", None, "day", anchored=True)
+    if (
+        direction == "past"
+        and not p.get("wd")
+        and not _EVENT_TIME_BEFORE.search(text, max(0, c.start - 20), c.start)
+    ):
+        year = _soon_after(ctx.anchor, month, day, year)
     return Reading("DATE", ymd(date(year, month, day)), "day", anchored=True, span_days=span_days)
+
+
+SOON_AFTER_DAYS = 31
+# The soon-after reading is for a date named as a thing ("has set Nov. 10 as the
+# deadline", "November transactions"), not for the time of the past event:
+# "ended Oct. 31", "met Nov. 5", "launched the invasion on February 24".
+_EVENT_TIME_BEFORE = re.compile(
+    r"\b(?:on|in|at|during|since|from|of|[a-z]{2,}ed|"
+    + "|".join(sorted(IRREGULAR_PAST))
+    + r")\s+$",
+    re.IGNORECASE,
+)
+
+
+def _soon_after(anchor: date, month: int, day: int, year: int) -> int:
+    """A past verb with a year-less date a few days ahead ("has set Nov. 10 as the
+    deadline", written on Nov. 2) speaks of that coming date: news would give the
+    year for one nearly a year back. Otherwise ``year`` stands."""
+    for y in (anchor.year, anchor.year + 1):
+        try:
+            ahead = (date(y, month, day) - anchor).days
+        except ValueError:
+            continue
+        if 0 < ahead <= SOON_AFTER_DAYS:
+            return y
+    return year
 
 
 _MONTH_NAMES = [
@@ -139,7 +173,16 @@ def read_month(c: Candidate, text: str, tense: str | None, ctx: Context) -> Read
     elif rel == "that" and ctx.ref_day is not None:
         year = ctx.ref_day.year
     else:
-        year = year_for_month(ctx.anchor, month, deadline_direction(text, c.start, tense))
+        direction = deadline_direction(text, c.start, tense)
+        year = year_for_month(ctx.anchor, month, direction)
+        if (
+            direction == "past"
+            and add_months(ctx.anchor, 1) == (year + 1, month)
+            and not _EVENT_TIME_BEFORE.search(text, max(0, c.start - 20), c.start)
+        ):
+            # "for November transactions" written on Oct. 30: the coming month, not
+            # one eleven months back (news would say "last November").
+            year += 1
     return Reading("DATE", f"{year:04d}-{month:02d}", "month", mod, anchored=True)
 
 

@@ -36,6 +36,7 @@ _IRREGULAR_PAST = {
     "threw", "wore", "hid", "fled", "sought", "ago", "spent", "built", "heard",
     "taught", "caught", "slid", "sank", "swore", "forgot", "arose", "withdrew", "overtook",
 }  # fmt: skip
+IRREGULAR_PAST = _IRREGULAR_PAST
 _PRESENT_VERBS = {"says", "tells", "thinks", "expects", "plans", "hopes", "intends", "aims"}
 _REPORTING = {
     "said", "says", "told", "tells", "announced", "reported", "added", "stated", "noted",
@@ -276,11 +277,16 @@ class TenseReader:
             (g_end for g_start, g_end, _, rep in groups if rep and g_end <= start - 4),
             default=bounds[0],
         )
+        # A fronted adverbial ("Over the weekend, officials confirmed ...", "On
+        # Monday, the agency said it will ..."): nothing before it in its sentence,
+        # so the verb that follows, reporting or not, is its clause's verb.
+        fronted = not any(g_end <= start and g_end >= barrier for _, g_end, _, _ in groups)
+        after_reach = 60 if fronted else 8
         for g_start, g_end, tense, reporting in groups:
             if (g_start < end and start < g_end) or g_start >= clause_end or g_end < barrier:
                 continue
             dist = start - g_end if g_end <= start else g_start - end
-            if reporting and dist > (30 if g_end <= start else 8):
+            if reporting and dist > (30 if g_end <= start else after_reach):
                 continue  # "told a news conference on Tuesday", not "said ... in September"
             score = dist if g_end <= start else dist + 40
             if best is None or score < best[0]:

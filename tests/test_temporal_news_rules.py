@@ -1,0 +1,69 @@
+"""General English-news reading rules: fronted time adverbials, year-less dates
+just after publication in a past-tense clause, fractional durations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from timeline_service.temporal import find_temporal_expressions
+
+
+def _value(text: str, published: date, phrase: str) -> str | None:
+    (e,) = [e for e in find_temporal_expressions(text, published) if e.text == phrase]
+    return e.value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        # Monday 13 August 1990: the weekend just gone, read off the verb after it.
+        (
+            "The U.S. is taking steps to ensure it can carry out a blockade if necessary. "
+            "Over the weekend, Pentagon officials confirmed reports that a carrier will sail.",
+            "the weekend",
+            "1990-W32-WE",
+        ),
+        (
+            "Talks will resume later. On Friday, the ministry said the envoy will travel soon.",
+            "Friday",
+            "1990-08-10",
+        ),
+    ],
+)
+def test_fronted_adverbial_takes_the_verb_after_it(text, phrase, value) -> None:
+    assert _value(text, date(1990, 8, 13), phrase) == value
+
+
+def test_reporting_verb_after_a_clause_still_does_not_decide() -> None:
+    text = "The envoy will arrive on Friday, the ministry said."
+    assert _value(text, date(1990, 8, 13), "Friday") == "1990-08-17"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("Dunkin' has set Nov. 10 as the deadline for competing bids.", "Nov. 10", "1989-11-10"),
+        ("Dealers placed orders for November transactions.", "November", "1989-11"),
+        # A past event dated by the expression stays in the past.
+        ("The quarter ended Oct. 31 with a loss.", "Oct. 31", "1988-10-31"),
+        ("The two leaders met Nov. 5 in Geneva.", "Nov. 5", "1988-11-05"),
+        ("Sales rose in March, the company said.", "March", "1989-03"),
+        ("The company was founded Dec. 20 by two brothers.", "Dec. 20", "1988-12-20"),
+    ],
+)
+def test_past_clause_year_less_date_soon_after_publication(text, phrase, value) -> None:
+    assert _value(text, date(1989, 10, 30), phrase) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("Russian troops launched the invasion on February 24, crossing from Belarus.",
+         "February 24", "2022-02-24"),
+        ("The talks collapsed in March and never resumed.", "March", "2022-03"),
+    ],
+)  # fmt: skip
+def test_past_event_time_just_after_publication_is_a_year_back(text, phrase, value) -> None:
+    assert _value(text, date(2023, 2, 16), phrase) == value
