@@ -67,3 +67,19 @@ def test_past_clause_year_less_date_soon_after_publication(text, phrase, value) 
 )  # fmt: skip
 def test_past_event_time_just_after_publication_is_a_year_back(text, phrase, value) -> None:
     assert _value(text, date(2023, 2, 16), phrase) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("They lived in camps for 2 1/2 years.", "2 1/2 years", "P2Y6M"),
+        ("They lived in camps for two and a half years.", "two and a half years", "P2Y6M"),
+        ("The meeting lasted one and a half hours.", "one and a half hours", "PT1H30M"),
+        ("The strike lasted a day and a half.", "a day and a half", "P1DT12H"),
+        ("The plant was idle for half a year.", "half a year", "P6M"),
+        ("The talks took 3 1/2 months.", "3 1/2 months", "P3M15D"),
+        ("The talks took two years.", "two years", "P2Y"),
+    ],
+)
+def test_fractional_durations(text, phrase, value) -> None:
+    assert _value(text, date(1998, 2, 27), phrase) == value

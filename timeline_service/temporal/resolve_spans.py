@@ -30,6 +30,9 @@ from .resolve_periods import unit_value
 from .zones import offset_string
 
 
+_HALF = {"year": "6M", "month": "15D", "day": "12H", "hour": "30M", "minute": "30S"}
+
+
 def _duration_value(n: int | float | None, unit: str) -> str:
     unit = unit.lower().rstrip("s")
     if unit == "centurie":
@@ -42,6 +45,14 @@ def _duration_value(n: int | float | None, unit: str) -> str:
             return "PX" + {"decade": "DE", "century": "CE"}.get(unit, "ML")
         n, unit = n * per, "year"
     letter = UNITS.get(unit, "X")
+    if isinstance(n, float) and n % 1 == 0.5 and unit in _HALF:
+        # A half unit in the next smaller one: P2Y6M, PT1H30M, P3DT12H.
+        whole, rest = int(n), _HALF[unit]
+        time_part = unit in ("hour", "minute") or rest.endswith("H")
+        head = f"{whole}{letter}" if whole else ""
+        if unit in ("hour", "minute"):
+            return f"PT{head}{rest}"
+        return f"P{head}T{rest}" if time_part else f"P{head}{rest}"
     amount = "X" if n is None else (f"{n:g}" if isinstance(n, float) else str(n))
     if unit in ("second", "minute", "hour"):
         return f"PT{amount}{letter}"
@@ -76,6 +87,10 @@ def read_duration(c: Candidate, text: str, tense: str | None, ctx: Context) -> R
         mod = "APPROX"
     num = p.get("num")
     n = _count(num)
+    if n is not None and (p.get("half") or p.get("half2")):
+        n += 0.5  # "2 1/2 years", "two and a half hours", "a year and a half"
+    if n is not None and p.get("halfa"):
+        n = n / 2  # "half a year", "half an hour"
     drel = (p.get("drel") or "").lower()
     if num is None:
         # Bare plurals: "for years", "recent days", "days earlier", "the first days".

@@ -247,8 +247,10 @@ _RULES: list[tuple[str, str]] = [
         r"just|only|over|under|some|another)\s+)?"
         r"(?:(?P<det>the|these|those|its|their)\s+)?(?:(?P<drel>past|last|next|first|coming|previous|"
         r"final|following|remaining|latest|recent|further|additional|other|initial)\s+)?"
-        rf"(?P<num>{NUM})(?:[\s-]+(?:more|additional|full|straight|consecutive|trading|business|"
+        rf"(?P<halfa>half[\s-]+(?=an?\s))?(?P<num>{NUM})(?P<half>\s+1/2|\s*½|\s+and\s+a\s+half)?"
+        r"(?:[\s-]+(?:more|additional|full|straight|consecutive|trading|business|"
         rf"calendar|long|-)(?=[\s-]))?[\s-]+(?P<unit>{UNIT})(?:-(?P<old>old|long))?(?![\w-])"
+        r"(?P<half2>\s+and\s+a\s+half(?![\w-]))?"
         r"(?:(?P<orso>\s+or\s+so)|(?P<ortwo>\s+or\s+(?:two|three)))?"
         r"(?:\s+(?P<dir>ago|earlier|from\s+now|hence|running|"
         r"in\s+a\s+row))?",
