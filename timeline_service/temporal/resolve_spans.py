@@ -29,7 +29,6 @@ from .reading import (
 from .resolve_periods import unit_value
 from .zones import offset_string
 
-
 _HALF = {"year": "6M", "month": "15D", "day": "12H", "hour": "30M", "minute": "30S"}
 
 
