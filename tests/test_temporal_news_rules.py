@@ -83,3 +83,26 @@ def test_past_event_time_just_after_publication_is_a_year_back(text, phrase, val
 )
 def test_fractional_durations(text, phrase, value) -> None:
     assert _value(text, date(1998, 2, 27), phrase) == value
+
+
+def test_first_two_quarters_of_a_year_is_its_first_half() -> None:
+    text = "Analysts expect the trend to last through at least the first two quarters of 1990."
+    found = find_temporal_expressions(text, date(1989, 10, 26))
+    assert [(e.text, e.value) for e in found] == [
+        ("at least the first two quarters of 1990", "1990-H1")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("Stocks fell Friday. The index was 4.5% below the previous Friday.",
+         "the previous Friday", "1989-10-20"),
+        ("The deal closed on Oct. 3. The following Monday, shares rose.",
+         "The following Monday", "1989-10-09"),
+        ("The index was 4.5% below the previous Friday.", "the previous Friday", "1989-10-27"),
+        ("Stocks fell Friday and will recover by next Friday.", "next Friday", "1989-11-03"),
+    ],
+)  # fmt: skip
+def test_previous_and_following_weekday_count_from_the_day_discussed(text, phrase, value) -> None:
+    assert _value(text, date(1989, 10, 30), phrase) == value

@@ -66,7 +66,10 @@ def read_weekday(c: Candidate, tense: str | None, ctx: Context) -> Reading:
     # News reports what happened: a weekday with no future cue is the last one.
     default = "future" if tense == "future" else "past"
     direction, strict = _WEEKDAY_REL.get(wrel, (default, False))
-    day = weekday_near(ctx.anchor, wd, direction, strict)
+    # "the previous Friday", "the following Monday": counted from the day the text
+    # is discussing, not from the publication day ("last Friday", "next Monday").
+    base = ctx.ref_day if wrel in ("the previous", "the following") and ctx.ref_day else ctx.anchor
+    day = weekday_near(base, wd, direction, strict)
     return _day_reading(day, pod, mod, hours)
 
 

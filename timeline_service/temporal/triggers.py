@@ -31,7 +31,7 @@ TRIGGERS: dict[str, set[str]] = {
     "decade": {"#decade", *DECADE_WORDS},
     "century": {"century"},
     "season": set(SEASONS),
-    "quarter": {"quarter", "half", "q", "period"},
+    "quarter": {"quarter", "quarters", "half", "q", "period"},
     "relday": _words("yesterday today tomorrow tonight overnight hours midday mid") | _POD_WORDS,
     "clock": _words(
         "#clock am pm a.m p.m noon midnight midday clock gmt utc est edt msk morning night "
