@@ -106,3 +106,13 @@ def test_first_two_quarters_of_a_year_is_its_first_half() -> None:
 )  # fmt: skip
 def test_previous_and_following_weekday_count_from_the_day_discussed(text, phrase, value) -> None:
     assert _value(text, date(1989, 10, 30), phrase) == value
+
+
+def test_year_back_comparison_follows_the_period_under_discussion() -> None:
+    text = (
+        "Du Pont said third-quarter profit rose to $155 million from $99 million a year "
+        "earlier. For the nine months, Du Pont earned $2 billion, up from $1.69 billion "
+        "a year earlier. In the third quarter, sales rose 10% from a year earlier."
+    )
+    found = find_temporal_expressions(text, date(1989, 10, 26))
+    assert [e.value for e in found if e.text == "a year earlier"] == ["1988-Q3", "1988", "1988-Q3"]

@@ -12,7 +12,7 @@ from .tense import TenseReader
 from .types import TemporalExpression
 from .zones import get_zone
 
-RESOLVER_VERSION = "2026.11.5"
+RESOLVER_VERSION = "2026.11.6"
 
 # Only these readings depend on the clause's tense; the rest skip the look-up.
 TENSE_KINDS = frozenset(
@@ -55,6 +55,11 @@ def _context(published_at: datetime | date | None, timezone: str | None, languag
 _BAD_YEAR = re.compile(r"-|\d{5}|0000(?!\d)")
 
 
+# Year-to-date reporting periods after a quarter's results: "For the nine months, ...".
+_CUMULATIVE = frozenset({"P6M", "P9M"})
+_THE_BEFORE = re.compile(r"\b(?:the|latest|first)\s", re.IGNORECASE)
+
+
 def _safe_reading(cand, text: str, tense: str | None, ctx: Context) -> Reading | None:
     """The candidate's reading, with impossible calendar values made ``None``;
     ``None`` when even that cannot be computed (arithmetic overflow)."""
@@ -89,6 +94,12 @@ def find_temporal_expressions(
         reading = _safe_reading(cand, text, tense, ctx)
         if reading is None:
             continue
+        if (
+            reading.type == "DURATION"
+            and reading.value in _CUMULATIVE
+            and _THE_BEFORE.search(text, max(0, cand.start - 12), cand.start + 4)
+        ):
+            ctx.ref_span_end = cand.end  # "for the nine months", "the first six months"
         interval = None
         if reading.type in ("DATE", "TIME") and reading.value:
             interval = interval_for(

@@ -24,6 +24,9 @@ class Context:
     ref_year: int | None = None  # year of the last absolute date named ("that year")
     ref_month: date | None = None  # first day of the last month named ("the following month")
     ref_named: tuple[str, str | None] | None = None  # last date value named ("until then")
+    # Where the last cumulative reporting period ("the nine months") was named: once
+    # the text moves on to it, year-back comparisons are about it, not the quarter.
+    ref_span_end: int = -1
 
 
 @dataclass(slots=True)
@@ -132,6 +135,9 @@ def compared_quarter(c: Candidate, ctx: Context) -> str | None:
     comparison made while a quarter is under discussion means that quarter a year
     before, not the whole previous year."""
     if ctx.ref_quarter is None or c.start - ctx.ref_quarter[1] > COMPARISON_REACH:
+        return None
+    if ctx.ref_quarter[1] < ctx.ref_span_end <= c.start:
+        # "For the nine months, ... compared with $5 million a year earlier".
         return None
     m = re.fullmatch(r"(\d{4})-Q(\d)", ctx.ref_quarter[0])
     if m is None:
