@@ -116,3 +116,25 @@ def test_year_back_comparison_follows_the_period_under_discussion() -> None:
     )
     found = find_temporal_expressions(text, date(1989, 10, 26))
     assert [e.value for e in found if e.text == "a year earlier"] == ["1988-Q3", "1988", "1988-Q3"]
+
+
+def test_the_quarter_in_a_results_report_is_the_reported_quarter() -> None:
+    text = (
+        "The company posted a loss for the third quarter. The charge is offset by an "
+        "after-tax gain of about $30 million in the quarter from the sale of a division."
+    )
+    found = find_temporal_expressions(text, date(1989, 10, 30))
+    assert [(e.text, e.value) for e in found] == [
+        ("the third quarter", "1989-Q3"),
+        ("the quarter", "1989-Q3"),
+    ]
+
+
+def test_year_ago_quarter_after_the_nine_months_still_has_a_value() -> None:
+    text = (
+        "Net rose in the third quarter. For the nine months, net rose 5%. "
+        "Net in the year-ago quarter included a gain."
+    )
+    found = find_temporal_expressions(text, date(1989, 10, 30))
+    (e,) = [e for e in found if "year-ago" in e.text]
+    assert e.value is not None

@@ -87,10 +87,13 @@ def read_quarter_rel(c: Candidate, tense: str | None, ctx: Context) -> Reading:
     if near and ctx.ref_quarter is not None:
         # In a results report "the latest period" is the quarter under discussion,
         # and "the year-ago quarter" that quarter a year before.
-        if "year" in rel or rel in ("comparable", "corresponding"):
-            compared = compared_quarter(c, ctx)
+        compared = compared_quarter(c, ctx)
+        if compared and ("year" in rel or rel in ("comparable", "corresponding")):
             return Reading("DATE", compared, "quarter", anchored=True, extra=COMPARED)
         if c.parts.get("period") and rel in ("latest", "most recent", "same"):
+            return Reading("DATE", ctx.ref_quarter[0], "quarter", anchored=True, extra=COMPARED)
+        if not rel and det == "the" and not c.parts.get("period"):
+            # "a gain of $30 million in the quarter": the quarter being reported.
             return Reading("DATE", ctx.ref_quarter[0], "quarter", anchored=True, extra=COMPARED)
     year, q = quarter_of(ctx.anchor)
     if rel in ("current",) or det == "this":
