@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from . import eventtypes
 from .actors import ActorTable, default_table
@@ -603,9 +604,10 @@ class _Assigner:
                 table.update().where(table.c.id == bindparam("b_id")),
                 [{"b_id": mid, "event_id": eid} for mid, eid in sorted(moved.items())],
             )
-        for obj in list(self.session.identity_map.values()):  # keep loaded rows truthful
-            if isinstance(obj, Mention) and obj.id in moved:
-                set_committed_value(obj, "event_id", moved[obj.id])
+        for mid, eid in moved.items():  # keep loaded rows truthful (looked up, not scanned)
+            obj = self.session.identity_map.get(identity_key(Mention, (mid,)))
+            if obj is not None:
+                set_committed_value(obj, "event_id", eid)
         self.moves.clear()
 
 
@@ -832,8 +834,9 @@ def _rederive(session: Session, ids: list[int]) -> None:
         )
     if actor_rows:
         session.execute(insert(EventActor), actor_rows)
-    for event in [e for e in session.identity_map.values() if isinstance(e, Event)]:
-        if event.id in by_event:
+    for event_id in by_event:
+        event = session.identity_map.get(identity_key(Event, (event_id,)))
+        if event is not None:
             session.expire(event)
 
 
