@@ -138,3 +138,17 @@ def test_year_ago_quarter_after_the_nine_months_still_has_a_value() -> None:
     found = find_temporal_expressions(text, date(1989, 10, 30))
     (e,) = [e for e in found if "year-ago" in e.text]
     assert e.value is not None
+
+
+def test_overnight_in_a_past_clause_is_the_night_before_the_day_described() -> None:
+    text = (
+        "London share prices closed sharply lower Friday. London shares were depressed "
+        "initially by overnight losses in New York."
+    )
+    found = find_temporal_expressions(text, date(1989, 10, 30))
+    assert [(e.text, e.value) for e in found] == [
+        ("Friday", "1989-10-27"),
+        ("overnight", "1989-10-26TNI"),
+    ]
+    (e,) = find_temporal_expressions("Shares fell on overnight losses.", date(1989, 10, 30))
+    assert e.value == "1989-10-29TNI"

@@ -106,9 +106,14 @@ def read_relday(c: Candidate, tense: str | None, ctx: Context) -> Reading:
         day = ctx.ref_day or ctx.anchor
         return _day_reading(day, pod, mod, hours)
     offset = _RELDAY_OFFSET.get(rd, 0)
+    base = ctx.anchor
     if rd == "overnight" and tense == "past":
         offset = -1
-    day = ctx.anchor + timedelta(days=offset)
+        # "closed lower Friday ... depressed by overnight losses": the night before
+        # the day the text is describing, when that is a recent day.
+        if ctx.ref_day is not None and 0 < (ctx.anchor - ctx.ref_day).days <= 7:
+            base = ctx.ref_day
+    day = base + timedelta(days=offset)
     return _day_reading(day, pod, mod, hours)
 
 
