@@ -152,3 +152,16 @@ def test_overnight_in_a_past_clause_is_the_night_before_the_day_described() -> N
     ]
     (e,) = find_temporal_expressions("Shares fell on overnight losses.", date(1989, 10, 30))
     assert e.value == "1989-10-29TNI"
+
+
+def test_corresponding_period_last_year_is_the_reported_quarter_a_year_back() -> None:
+    text = (
+        "The company reported a net loss for the third quarter ended Sept. 30. These results "
+        "compare with net income for the corresponding period last year. Sales fell from "
+        "last year's quarter."
+    )
+    found = find_temporal_expressions(text, date(1989, 11, 1))
+    assert [(e.text, e.value) for e in found][-2:] == [
+        ("the corresponding period last year", "1988-Q3"),
+        ("last year's quarter", "1988-Q3"),
+    ]

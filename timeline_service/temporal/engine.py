@@ -12,7 +12,7 @@ from .tense import TenseReader
 from .types import TemporalExpression
 from .zones import get_zone
 
-RESOLVER_VERSION = "2026.11.8"
+RESOLVER_VERSION = "2026.11.9"
 
 # Only these readings depend on the clause's tense; the rest skip the look-up.
 TENSE_KINDS = frozenset(

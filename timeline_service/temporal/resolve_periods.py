@@ -102,6 +102,8 @@ def read_quarter_rel(c: Candidate, tense: str | None, ctx: Context) -> Reading:
         shift = 1
     elif "year ago" in rel or "year earlier" in rel or rel == "corresponding":
         shift = -5
+    elif rel == "last year":  # "last year's quarter" with no quarter under discussion
+        shift = -4 if tense in ("future", "present") else -5
     elif rel in ("latest", "previous", "past", "last", "recent", "most recent") or det == "last":
         shift = -1
     else:

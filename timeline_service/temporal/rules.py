@@ -236,6 +236,15 @@ _RULES: list[tuple[str, str]] = [
         r"|(?P<det2>the|that)\s+(?P<period2>quarter|period)\s+(?P<qrel>a\s+year\s+(?:ago|earlier))",
     ),
     (
+        "quarter_rel",  # the corresponding period last year, in financial reports
+        r"(?P<det>the)\s+(?:corresponding|comparable|same)\s+(?P<period>period|quarter)\s+"
+        r"(?P<qrel>last\s+year|a\s+year\s+(?:ago|earlier))(?![\w-])",
+    ),
+    (
+        "quarter_rel",  # last year's quarter
+        r"(?P<qrel>last\s+year)['’]s\s+(?P<period>period|quarter)(?![\w-])",
+    ),
+    (
         "quarter_rel",  # the latest period, in financial reports
         r"(?P<det>the)\s+(?P<qrel>latest|most\s+recent|year-ago|year-earlier|comparable|same)\s+"
         r"(?P<period>period)(?![\w-])",
