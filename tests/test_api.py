@@ -256,3 +256,13 @@ def test_event_detail_lists_mentions_with_claims(seeded, client):
         assert m["event_id"] == event["id"]
         assert m["resolver_version"]
         assert m["date"]["value"]
+
+
+def test_stored_ledger_keeps_basis_and_terms(seeded):
+    """What merging and re-dating read back is what extraction produced."""
+    with seeded.app_context():
+        rows = get_session().scalars(select(Mention)).all()
+    bases = {m.basis for m in rows}
+    assert {"expression", "publication"} <= bases
+    assert all(m.terms for m in rows)
+    assert all(m.when_text is None for m in rows if m.basis == "publication")

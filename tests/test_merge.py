@@ -33,18 +33,6 @@ def seed(i: int) -> RawDocument:
     )
 
 
-@pytest.fixture(autouse=True)
-def ledger_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Store every ledger column even if the pipeline's row builder does not (yet)."""
-    claim = DateClaim(
-        None, None, None, "2022", "year", datetime(2022, 1, 1, tzinfo=UTC),
-        datetime(2023, 1, 1, tzinfo=UTC), None, None, "v", "publication",
-    )  # fmt: skip
-    row = pipeline._mention_row(Document(id=0), EventMention("x", 0, 1, claim, "x", terms=("w",)))
-    if not row.terms or row.basis != "publication":
-        monkeypatch.setattr(pipeline, "_mention_row", lambda d, m: merge.mention_row(d.id, m))
-
-
 @pytest.fixture
 def session(database_url: str) -> Iterator[Session]:
     engine = make_engine(database_url)

@@ -175,7 +175,7 @@ def store(session: Session, prepared: Prepared) -> Document:
     )
     session.add(document)
     session.flush()
-    rows = [_mention_row(document, m) for m in prepared.mentions]
+    rows = [merge.mention_row(document.id, m) for m in prepared.mentions]
     session.add_all(rows)
     session.flush()
     merge.rederive(session, merge.attach(session, rows))
@@ -195,31 +195,6 @@ def bump_data_version(session: Session) -> None:
         update(DataVersion)
         .where(DataVersion.id == 1)
         .values(version=DataVersion.version + 1, changed_at=datetime.now(UTC))
-    )
-
-
-def _mention_row(document: Document, m: EventMention) -> Mention:
-    c = m.claim
-    return Mention(
-        document_id=document.id,
-        sentence=m.sentence,
-        sentence_start=m.sentence_start,
-        sentence_end=m.sentence_end,
-        when_text=c.when_text,
-        when_start=c.when_start,
-        when_end=c.when_end,
-        date_value=c.value,
-        granularity=c.granularity,
-        start_at=c.start,
-        end_at=c.end,
-        anchor_at=c.anchor_at,
-        anchor_timezone=c.anchor_timezone,
-        resolver_version=c.resolver_version,
-        title=m.title,
-        type=m.type,
-        actors=list(m.actors),
-        attribution=m.attribution,
-        modality=m.modality,
     )
 
 
