@@ -180,6 +180,20 @@ BAD_POSTS = [
         "published_at",
     ),
     (
+        "year 1",
+        b'{"text": "They meet tomorrow.", "published_at": "0001-01-01"}',
+        "application/json",
+        422,
+        "published_at",
+    ),
+    (
+        "calendar end",
+        b'{"text": "Hi there.", "published_at": "9999-12-31T23:59:59-12:00"}',
+        "application/json",
+        422,
+        "published_at",
+    ),
+    (
         "unknown source",
         b'{"text": "Hello there.", "source": "nope"}',
         "application/json",

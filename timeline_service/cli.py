@@ -17,7 +17,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from .article import RawDocument
 from .db import PROJECT_ROOT, session_scope, upgrade
-from .timeutil import parse_timestamp
+from .timeutil import check_publication_time, parse_timestamp
 
 SEEDS = PROJECT_ROOT / "seeds"
 
@@ -87,7 +87,9 @@ def _jsonl_items(path: Path, defaults: dict[str, Any]) -> Iterator[Item]:
             if unknown:
                 raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
             if isinstance(record.get("published_at"), str):
-                record["published_at"] = parse_timestamp(record["published_at"])
+                record["published_at"] = check_publication_time(
+                    parse_timestamp(record["published_at"])
+                )
             yield Item(label, RawDocument(**{**defaults, **record}))
         except ValueError as exc:
             yield Item(label, None, str(exc))
@@ -169,13 +171,15 @@ def ingest_command(
         defaults["source"] = source
     if published_at:
         try:
-            defaults["published_at"] = parse_timestamp(published_at)
+            defaults["published_at"] = check_publication_time(parse_timestamp(published_at))
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--published-at") from None
     items = collect(paths, defaults)
     if url:
-        if len(items) != 1:
-            raise click.BadParameter("--url needs exactly one document", param_hint="--url")
+        if len(items) != 1 or items[0].raw is None:
+            raise click.BadParameter(
+                "--url needs exactly one readable document", param_hint="--url"
+            )
         items = [Item(items[0].label, RawDocument(**{**items[0].raw.__dict__, "url": url}))]
     upgrade(current_app.config["DATABASE_URL"])
     summary = ingest_items(items)

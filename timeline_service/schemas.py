@@ -17,7 +17,7 @@ from marshmallow import (
 )
 
 from .queries import AGREEMENTS, INCLUDES
-from .timeutil import parse_timestamp, rfc3339
+from .timeutil import check_publication_time, parse_timestamp, rfc3339
 
 
 class Timestamp(fields.Field):
@@ -50,6 +50,13 @@ class DocumentIn(Schema):
     source = fields.String(validate=validate.Length(min=1, max=100))
     published_at = Timestamp()
     title = fields.String(validate=validate.Length(max=1000))
+
+    @validates("published_at")
+    def _published_at(self, value: Any, **_: Any) -> None:
+        try:
+            check_publication_time(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
     @validates("url")
     def _url(self, value: str, **_: Any) -> None:

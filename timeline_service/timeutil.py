@@ -40,3 +40,18 @@ def parse_timestamp(text: str) -> datetime:
     except ValueError:
         raise ValueError(f"not an ISO 8601 date or timestamp: {text!r}") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+#: Publication dates outside these years are typing errors, and near the ends of the
+#: calendar the arithmetic of relative dates would overflow.
+PUBLICATION_YEARS = range(1800, 2201)
+
+
+def check_publication_time(value: datetime) -> datetime:
+    """``value`` if it is a plausible publication time, else ``ValueError``."""
+    if value.year not in PUBLICATION_YEARS:
+        raise ValueError(
+            f"publication year must be between {PUBLICATION_YEARS.start} "
+            f"and {PUBLICATION_YEARS.stop - 1}"
+        )
+    return value
