@@ -3,8 +3,11 @@
 The timeline's hot path selects only the columns it shows, fetches the evidence of a
 whole page in one query, and builds plain dicts in the documented shape with timestamps
 already as RFC 3339 text, so a response is one ``json.dumps`` away (no ORM objects, no
-schema pass). The date window is answered per granularity (see :func:`timeline`) so a
-query touches about as many index entries as it returns, however large the table.
+schema pass). The date window is answered per granularity (see :func:`page_statement`):
+an index range per group starting at ``from - longest span``, read in order until the
+page is full, so the work follows the page size and the filters' selectivity rather than
+the width of the window (a rare actor still means reading many events: see the report of
+``bench/api_load.py``).
 """
 
 from __future__ import annotations
