@@ -184,3 +184,20 @@ def test_parsing_works_in_a_forked_worker() -> None:
         os._exit(0)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_document_budget_interrupting_a_parse_retires_its_worker() -> None:
+    """The document's own budget is not blamed on the plugin, and its hung worker is dropped."""
+    from timeline_service.limits import BudgetExceeded, time_budget
+    from timeline_service.sources import _pool
+
+    source = Faulty("hang")
+    before = _pool.abandoned
+    try:
+        with pytest.raises(BudgetExceeded), time_budget(0.3):
+            parse_with_budget(source, RawDocument(text=TEXT), seconds=10)
+        assert _pool.abandoned == before + 1
+        article = parse_with_budget(Faulty("ok"), RawDocument(text=TEXT), seconds=2)
+        assert article.paragraphs == (TEXT,)
+    finally:
+        source.release.set()

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from .article import Article, ParseError, RawDocument
+from .limits import BudgetExceeded
 
 
 class Source:
@@ -210,7 +211,12 @@ class _ParsePool:
                 self.abandoned += 1
             raise
         except BaseException:
-            self._release(worker)
+            if future.done():
+                self._release(worker)
+            else:  # interrupted while waiting (a document budget): the parse runs on
+                worker.jobs.put(None)
+                with self._lock:
+                    self.abandoned += 1
             raise
         self._release(worker)
         return result
@@ -253,6 +259,8 @@ def parse_with_budget(source: Source, raw: RawDocument, *, seconds: float = 5.0)
         raise PluginFailure(plugin, f"parse took longer than {seconds:g} s; abandoned") from None
     except ParseError as exc:
         raise PluginRejected(plugin, str(exc) or "document rejected") from exc
+    except BudgetExceeded:  # the whole document's budget, not this plugin's fault
+        raise
     except Exception as exc:
         raise PluginFailure(plugin, f"parse raised {type(exc).__name__}: {exc}") from exc
     problems = validate_article(article)
