@@ -171,15 +171,14 @@ def _word_role(
 def _groups(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str, bool]]:
     """Verb groups in ``text[lo:hi]``: (start, end, tense, is a lone reporting verb).
     A group never runs across punctuation or a line break."""
-    words = [
-        (m.start(), m.end(), m.group())
-        for m in _WORD.finditer(text, lo, len(text) if hi is None else hi)
-    ]
+    hi = len(text) if hi is None else hi
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, lo, hi)]
     # Index of the first word of each word's line: words before it are another line.
     line_start = [0] * len(words)
-    for k in range(1, len(words)):
-        broken = "\n" in text[words[k - 1][1] : words[k][0]]
-        line_start[k] = k if broken else line_start[k - 1]
+    if "\n" in text[lo:hi]:
+        for k in range(1, len(words)):
+            broken = "\n" in text[words[k - 1][1] : words[k][0]]
+            line_start[k] = k if broken else line_start[k - 1]
     groups: list[tuple[int, int, str, bool]] = []
     i = 0
     while i < len(words):
@@ -229,6 +228,7 @@ _CUE_WORDS = (
 _CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s(?:but|whereas)\s")
 
 
+_BOUNDARY_BEFORE = re.compile(r"[.!?][\"”’)]?\s+$|\n$")
 _BLOCK = 1000  # verb groups are read block by block, only where expressions are
 _MARGIN = 120  # context read beyond a block so its groups come out as in one pass
 
@@ -241,6 +241,24 @@ class TenseReader:
     def __init__(self, text: str) -> None:
         self.text = text
         self._blocks: dict[int, list[tuple[int, int, str, bool]]] = {}
+        self._sentences: dict[tuple[int, int], list[tuple[int, int, str, bool]]] = {}
+
+    def _clipped(self, start: int, end: int, bounds: tuple[int, int]) -> bool:
+        """Whether either edge of the window is the reach limit, not a sentence break."""
+        lo, hi = bounds
+        return (
+            (hi - lo) > 2 * REACH
+            or (
+                lo > 0
+                and lo <= max(0, start - REACH) + 30
+                and not _BOUNDARY_BEFORE.search(self.text, max(0, lo - 4), lo)
+            )
+            or (
+                hi < len(self.text)
+                and hi >= end + REACH - 30
+                and not _BOUNDARY.match(self.text, hi)
+            )
+        )
 
     def window(self, start: int, end: int) -> tuple[int, int]:
         """The part of the text read for the expression at ``text[start:end]``:
@@ -262,12 +280,20 @@ class TenseReader:
     def tense(self, start: int, end: int) -> str | None:
         """ "past", "present", "future" or None for the expression at ``text[start:end]``."""
         bounds = self.window(start, end)
-        groups = [
-            g
-            for k in range(bounds[0] // _BLOCK, (max(bounds[1], bounds[0] + 1) - 1) // _BLOCK + 1)
-            for g in self._block(k)
-            if g[0] >= bounds[0] and g[1] <= bounds[1]
-        ]
+        if self._clipped(start, end, bounds):
+            # A run-on stretch: groups come from the shared blocks around it.
+            last = (max(bounds[1], bounds[0] + 1) - 1) // _BLOCK
+            groups = [
+                g
+                for k in range(bounds[0] // _BLOCK, last + 1)
+                for g in self._block(k)
+                if g[0] >= bounds[0] and g[1] <= bounds[1]
+            ]
+        else:
+            # The common case: a whole sentence, read once for all its expressions.
+            groups = self._sentences.get(bounds)
+            if groups is None:
+                groups = self._sentences[bounds] = _groups(self.text, *bounds)
         best: tuple[int, str] | None = None
         clause = _CLAUSE_BREAK.search(self.text, end, bounds[1])
         clause_end = clause.start() if clause else bounds[1]
