@@ -109,3 +109,36 @@ def test_serve_runs_gunicorn_with_the_seeds(tmp_path):
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
         proc.stdout.close()
+
+
+def test_reresolve_redates_and_reports_what_moved(seeded, runner):
+    """A claim dated by an older, wrong rule is re-dated from its stored words and anchor."""
+    from sqlalchemy import select, update
+
+    from timeline_service.db import session_scope
+    from timeline_service.models import DataVersion, Mention
+
+    with seeded.app_context(), session_scope() as session:
+        mention = session.scalars(
+            select(Mention).where(Mention.when_text == "last February")
+        ).one()
+        right = (mention.id, mention.date_value)
+        session.execute(
+            update(Mention)
+            .where(Mention.id == mention.id)
+            .values(date_value="2023-02", resolver_version="0")
+        )
+        version = session.get(DataVersion, 1).version
+    dry = runner.invoke(args=["reresolve", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "'last February' 2023-02 (month) -> 2022-02 (month)" in dry.output
+    assert "dry run" in dry.output
+    result = runner.invoke(args=["reresolve"])
+    assert result.exit_code == 0, result.output
+    assert "1 moved" in result.output
+    with seeded.app_context(), session_scope() as session:
+        assert (right[0], session.get(Mention, right[0]).date_value) == right
+        assert session.get(DataVersion, 1).version > version
+    again = runner.invoke(args=["reresolve"])
+    assert "0 moved" in again.output
+    assert runner.invoke(args=["check"]).output.strip() == "consistent"

@@ -249,6 +249,26 @@ def new_plugin_command(name: str, dest: Path) -> None:
     click.echo(f"next: pip install -e {folder} && pytest {folder}")
 
 
+@click.command("reresolve")
+@with_appcontext
+@click.option("--document", "documents", type=int, multiple=True, help="Only this document.")
+@click.option("--dry-run", is_flag=True, help="Report what would move; change nothing.")
+def reresolve_command(documents: tuple[int, ...], dry_run: bool) -> None:
+    """Re-date every stored claim with the current date engine and report what moved."""
+    from .pipeline import bump_data_version
+    from .reresolve import reresolve
+
+    with session_scope() as session:
+        report = reresolve(session, document_ids=documents or None)
+        if dry_run:
+            session.rollback()
+        elif report.moved:
+            bump_data_version(session)
+    click.echo(report.summary())
+    if dry_run:
+        click.echo("dry run: nothing changed")
+
+
 @click.command("check")
 @with_appcontext
 def check_command() -> None:
@@ -278,6 +298,7 @@ COMMANDS: list[click.Command] = [
     serve_command,
     check_command,
     new_plugin_command,
+    reresolve_command,
 ]
 
 
