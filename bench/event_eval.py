@@ -38,34 +38,13 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from timeline_service import merge, pipeline  # noqa: E402
+from timeline_service import pipeline  # noqa: E402
 from timeline_service.article import RawDocument  # noqa: E402
 from timeline_service.db import make_engine, upgrade  # noqa: E402
 from timeline_service.models import Document, Event, Mention  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 GOLD = ROOT / "tests" / "data" / "events_gold.json"
-
-
-def _ensure_ledger_rows() -> None:
-    """Store every ledger column, whether or not the pipeline's row builder does yet."""
-    from timeline_service.mentions import DateClaim, EventMention
-
-    probe = EventMention(
-        "x", 0, 1,
-        DateClaim(None, None, None, "2022", "year", _utc(2022), _utc(2023), None, None, "v",
-                  "publication"),
-        "x", terms=("w:x",),
-    )  # fmt: skip
-    row = pipeline._mention_row(Document(id=0), probe)
-    if not row.terms or row.basis != "publication":
-        pipeline._mention_row = lambda document, m: merge.mention_row(document.id, m)
-
-
-def _utc(year: int):
-    from datetime import UTC, datetime
-
-    return datetime(year, 1, 1, tzinfo=UTC)
 
 
 def seed_documents() -> list[tuple[str, RawDocument]]:
@@ -263,7 +242,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and errors")
     args = parser.parse_args(argv)
-    _ensure_ledger_rows()
 
     print("Event extraction and merge on the seeds (tests/data/events_gold.json)")
     result = quality()
