@@ -71,6 +71,16 @@ def test_spec_paths_are_the_app_routes(app):
 def test_responses_match_the_spec(seeded, client):
     timeline = client.get("/v1/timeline?limit=3")
     check(timeline, "/v1/timeline")
+    with_claims = client.get("/v1/timeline?include=claims&include=mentions&min_sources=2")
+    check(with_claims, "/v1/timeline")
+    claims = [c for e in with_claims.json["events"] for c in e["claims"]]
+    assert claims and {c["basis"] for c in claims} >= {"expression", "publication"}
+    assert all(
+        c["dissents"] is False
+        for e in with_claims.json["events"]
+        for c in e["claims"]
+        if e["date"]["agreement"] != "disputed"
+    )
     event_id = timeline.json["events"][0]["id"]
     check(client.get(f"/v1/events/{event_id}"), "/v1/events/{event_id}")
     check(client.get("/v1/events/nope"), "/v1/events/{event_id}")

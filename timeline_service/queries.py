@@ -48,7 +48,7 @@ _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 #: what ``include=`` may add to each event
 INCLUDES = ("mentions", "claims")
-AGREEMENTS = ("single", "agree", "disputed")
+AGREEMENTS = ("single", "agree", "compatible", "disputed")
 
 
 def partial_date_bounds(text: str) -> tuple[datetime, datetime]:
@@ -723,11 +723,14 @@ def _claim(m: dict[str, Any]) -> dict[str, Any]:
         "when_text": m["when_text"],
         "attribution": m["attribution"],
         "modality": m["modality"],
+        "basis": m["basis"],
+        "dissents": m["dissents"],
     }
 
 
 _MENTION_COLUMNS = (
     Mention.id,
+    Mention.basis,
     Mention.document_id,
     Mention.event_id,
     Mention.sentence,
@@ -752,7 +755,12 @@ _MENTION_COLUMNS = (
 def mention_dicts(session: Session, where: Any) -> list[dict[str, Any]]:
     """Mentions with their date claims, for an event's or a document's detail view."""
     rows = session.execute(
-        select(*_MENTION_COLUMNS, Event.key.label("event_key"), Source.slug)
+        select(
+            *_MENTION_COLUMNS,
+            Event.key.label("event_key"),
+            Event.dissent.label("event_dissent"),
+            Source.slug,
+        )
         .join(Document, Mention.document_id == Document.id)
         .join(Source, Document.source_id == Source.id)
         .outerjoin(Event, Mention.event_id == Event.id)
@@ -784,6 +792,8 @@ def _mention_dict(m: Any) -> dict[str, Any]:
         "actors": list(m.actors or ()),
         "attribution": m.attribution,
         "modality": m.modality,
+        "basis": m.basis,
+        "dissents": m.id in _json_list(m.event_dissent),
     }
 
 
@@ -791,7 +801,12 @@ def _mentions_by_event(session: DB, event_ids: list[int]) -> dict[int, list[dict
     out: dict[int, list[dict[str, Any]]] = {}
     with _core(session) as conn:
         rows = conn.execute(
-            select(*_MENTION_COLUMNS, Event.key.label("event_key"), Source.slug)
+            select(
+            *_MENTION_COLUMNS,
+            Event.key.label("event_key"),
+            Event.dissent.label("event_dissent"),
+            Source.slug,
+        )
             .join(Document, Mention.document_id == Document.id)
             .join(Source, Document.source_id == Source.id)
             .join(Event, Mention.event_id == Event.id)

@@ -157,6 +157,8 @@ class MentionOut(Schema):
     actors = fields.List(fields.String())
     attribution = fields.String(allow_none=True)
     modality = fields.String()
+    basis = fields.String()
+    dissents = fields.Boolean()
 
 
 class ClaimOut(Schema):
@@ -169,6 +171,8 @@ class ClaimOut(Schema):
     when_text = fields.String(allow_none=True)
     attribution = fields.String(allow_none=True)
     modality = fields.String()
+    basis = fields.String()
+    dissents = fields.Boolean()
 
 
 class EventOut(Schema):
