@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from timeline_service.temporal import (
-    RESOLVER_VERSION,
     Interval,
     TemporalExpression,
     find_temporal_expressions,
@@ -304,10 +303,6 @@ def test_without_publication_date_relative_expressions_stay_unresolved() -> None
 def test_naive_datetime_is_taken_in_the_document_zone() -> None:
     e = one("Shares rose yesterday.", datetime(1989, 11, 2, 16, 0), "yesterday", timezone="UTC")
     assert e.value == "1989-11-01"
-
-
-def test_resolver_version_is_a_nonempty_string() -> None:
-    assert isinstance(RESOLVER_VERSION, str) and RESOLVER_VERSION
 
 
 @pytest.mark.parametrize(

@@ -679,11 +679,6 @@ def _refs_statement(dialect: str, n: int) -> Select[Any]:
     )
 
 
-def _source_refs(session: DB, event_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """Each event's evidence, one entry per reporting document, in publication order."""
-    return _source_refs_seen(session, event_ids)[0]
-
-
 def _source_refs_seen(
     session: DB, event_ids: list[int]
 ) -> tuple[dict[int, list[dict[str, Any]]], int | None]:
@@ -802,11 +797,11 @@ def _mentions_by_event(session: DB, event_ids: list[int]) -> dict[int, list[dict
     with _core(session) as conn:
         rows = conn.execute(
             select(
-            *_MENTION_COLUMNS,
-            Event.key.label("event_key"),
-            Event.dissent.label("event_dissent"),
-            Source.slug,
-        )
+                *_MENTION_COLUMNS,
+                Event.key.label("event_key"),
+                Event.dissent.label("event_dissent"),
+                Source.slug,
+            )
             .join(Document, Mention.document_id == Document.id)
             .join(Source, Document.source_id == Source.id)
             .join(Event, Mention.event_id == Event.id)

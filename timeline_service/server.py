@@ -25,6 +25,14 @@ def serve(app: Flask, *, host: str, port: int, workers: int) -> None:
 
 
 def _freeze(_worker: Any) -> None:
-    """Move start-up objects out of the collector's view: fewer latency spikes per request."""
+    """Load the date engine's data, then move start-up objects out of the collector's view.
+
+    The first dateparser call loads its language data (most of a second); doing it here
+    keeps that off the first request, and freezing spares every request the collector's
+    walk over long-lived objects.
+    """
+    from .temporal.dates import warm_up
+
+    warm_up()
     gc.collect()
     gc.freeze()

@@ -318,8 +318,3 @@ class TenseReader:
             if best is None or score < best[0]:
                 best = (score, tense)
         return best[1] if best else None
-
-
-def clause_tense(text: str, start: int, end: int) -> str | None:
-    """ "past", "present", "future" or None for the expression at ``text[start:end]``."""
-    return TenseReader(text).tense(start, end)

@@ -63,7 +63,3 @@ def offset_string(delta: timedelta | None) -> str | None:
 def local_to_utc(day: date, clock: time, zone: tzinfo) -> datetime:
     """A local wall-clock moment in ``zone`` as an aware UTC datetime."""
     return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
-
-
-def day_start_utc(day: date, zone: tzinfo) -> datetime:
-    return local_to_utc(day, time(0, 0), zone)
