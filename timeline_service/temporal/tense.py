@@ -49,7 +49,7 @@ _NOT_PAST_ED = {
     "united", "limited", "based", "detailed", "advanced", "armed", "related", "called",
     "alleged", "supposed", "concerned", "interested", "combined", "balanced", "skilled",
     "fixed", "mixed", "naked", "wicked", "sacred", "kindred", "rugged", "biased",
-    "unprecedented", "unbiased", "unaffected", "coordinated", "orchestrated", "controlled",
+    "coordinated", "orchestrated", "controlled",
 }  # fmt: skip
 _PLANNED = {
     "to", "going", "about", "scheduled", "expected", "due", "set", "slated", "poised",
