@@ -400,6 +400,41 @@ def _best_event(sig: Signature, events: Sequence[list[Signature]]) -> int | None
     return best[2] if best else None
 
 
+class _Candidates:
+    """The day-level events a coarse mention can possibly match, through an inverted index.
+
+    ``same_event`` needs, for a material mention, the same head; for a speech act, the same
+    head, the same thread, or a shared content term (a similarity of at least
+    ``THRESHOLD`` needs one). Only events with a member sharing one of those keys are
+    compared; the answer is that of :func:`_best_event` over all events.
+    """
+
+    def __init__(self, events: Sequence[list[Signature]]) -> None:
+        self.events = events
+        self.index: dict[tuple[str, Any], set[int]] = {}
+        for i, members in enumerate(events):
+            for m in members:
+                if m.head is not None:
+                    self.index.setdefault(("h", m.head), set()).add(i)
+                if m.thread is not None:
+                    self.index.setdefault(("p", m.thread), set()).add(i)
+                for t in m.terms:
+                    self.index.setdefault(("t", t), set()).add(i)
+
+    def best(self, sig: Signature) -> int | None:
+        keys: list[tuple[str, Any]] = []
+        if sig.head is not None:
+            keys.append(("h", sig.head))
+        if sig.family == "speech":
+            if sig.thread is not None:
+                keys.append(("p", sig.thread))
+            keys += [("t", t) for t in sig.terms]
+        found: set[int] = set()
+        for key in keys:
+            found |= self.index.get(key, set())
+        return _best_event(sig, [self.events[i] for i in sorted(found)])
+
+
 def key_member(members: Sequence[Signature]) -> Signature:
     """The mention an event's key comes from: the first published (then canonical order),
     so later reports of an event rarely change its key."""
@@ -701,8 +736,9 @@ def _coarse_phase(
                 by_event.setdefault(sig.event_id, []).append(sig)
         events = [sorted(v, key=lambda s: s.order) for _, v in sorted(by_event.items())]
         unattached = []
+        candidates = _Candidates(events)
         for sig in sorted(coarse, key=lambda s: s.order):
-            target = _best_event(sig, events)
+            target = candidates.best(sig)
             if target is None:
                 unattached.append(sig)
             else:
