@@ -404,34 +404,47 @@ class _Candidates:
     """The day-level events a coarse mention can possibly match, through an inverted index.
 
     ``same_event`` needs, for a material mention, the same head; for a speech act, the same
-    head, the same thread, or a shared content term (a similarity of at least
-    ``THRESHOLD`` needs one). Only events with a member sharing one of those keys are
-    compared; the answer is that of :func:`_best_event` over all events.
+    head, the same thread, or shared content terms weighing at least ``THRESHOLD`` of the
+    smaller side. Only events with a member passing that test are compared; the answer is
+    that of :func:`_best_event` over all events.
     """
 
     def __init__(self, events: Sequence[list[Signature]]) -> None:
         self.events = events
-        self.index: dict[tuple[str, Any], set[int]] = {}
+        self.keys: dict[tuple[str, Any], set[int]] = {}
+        self.terms: dict[str, list[tuple[int, float]]] = {}
+        self.weights: list[float] = []
+        self.owner: list[int] = []
         for i, members in enumerate(events):
+            if any(m.family != members[0].family for m in members):
+                continue  # never matches (see _best_event)
             for m in members:
+                j = len(self.owner)
+                self.owner.append(i)
+                self.weights.append(m.weight)
                 if m.head is not None:
-                    self.index.setdefault(("h", m.head), set()).add(i)
+                    self.keys.setdefault(("h", m.head), set()).add(i)
                 if m.thread is not None:
-                    self.index.setdefault(("p", m.thread), set()).add(i)
-                for t in m.terms:
-                    self.index.setdefault(("t", t), set()).add(i)
+                    self.keys.setdefault(("p", m.thread), set()).add(i)
+                if m.family == "speech":
+                    for t in m.terms:
+                        self.terms.setdefault(t, []).append((j, 0.5 if t in _GENERIC else 1.0))
 
     def best(self, sig: Signature) -> int | None:
-        keys: list[tuple[str, Any]] = []
+        found: set[int] = set()
         if sig.head is not None:
-            keys.append(("h", sig.head))
+            found |= self.keys.get(("h", sig.head), set())
         if sig.family == "speech":
             if sig.thread is not None:
-                keys.append(("p", sig.thread))
-            keys += [("t", t) for t in sig.terms]
-        found: set[int] = set()
-        for key in keys:
-            found |= self.index.get(key, set())
+                found |= self.keys.get(("p", sig.thread), set())
+            shared: dict[int, float] = {}
+            for t in sig.terms:
+                for j, w in self.terms.get(t, ()):
+                    shared[j] = shared.get(j, 0.0) + w
+            for j, w in shared.items():
+                smaller = min(sig.weight, self.weights[j])
+                if smaller > 0 and w >= THRESHOLD * smaller - 1e-9:
+                    found.add(self.owner[j])
         return _best_event(sig, [self.events[i] for i in sorted(found)])
 
 
