@@ -200,8 +200,12 @@ def event_date(claims: Sequence[Claim]) -> EventDate:
         raise ValueError("an event needs at least one claim")
     ordered = sorted(claims, key=lambda c: c.order)
     best: tuple[tuple[int, int, int], Claim] | None = None
+    supports: dict[tuple[str, datetime, datetime], int] = {}  # equal claims, equal support
     for index, cand in enumerate(ordered):
-        support = len({c.source_id for c in claims if _agrees(cand, c)})
+        key = (cand.value, cand.start, cand.end)
+        support = supports.get(key)
+        if support is None:
+            support = supports[key] = len({c.source_id for c in claims if _agrees(cand, c)})
         rank = (-support, _PRECISION.get(cand.granularity, 11), index)
         if best is None or rank < best[0]:
             best = (rank, cand)
