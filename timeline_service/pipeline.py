@@ -176,8 +176,10 @@ def store(session: Session, prepared: Prepared) -> Document:
     session.add(document)
     session.flush()
     rows = [merge.mention_row(document.id, m) for m in prepared.mentions]
-    session.add_all(rows)
-    session.flush()
+    if rows:  # one executemany; the rows themselves only tell attach their dates
+        table = Mention.__table__
+        keys = [c.key for c in table.columns if c.key not in ("id", "event_id")]
+        session.execute(table.insert(), [{k: getattr(r, k) for k in keys} for r in rows])
     merge.rederive(session, merge.attach(session, rows))
     return document
 
