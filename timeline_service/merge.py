@@ -225,6 +225,10 @@ def event_date(claims: Sequence[Claim]) -> EventDate:
 
 # ------------------------------------------------------------------ the same-event predicate
 
+#: Merging reads mentions through the Core tables: plain rows, no ORM statement handling.
+_M = Mention.__table__
+_D = Document.__table__
+
 
 @dataclass
 class Signature:
@@ -263,10 +267,10 @@ class Signature:
 
 
 _COLUMNS = (
-    Mention.id, Mention.document_id, Mention.event_id, Mention.sentence_start,
-    Mention.date_value, Mention.granularity, Mention.start_at, Mention.end_at, Mention.type,
-    Mention.actors, Mention.attribution, Mention.terms, Mention.sentence, Document.content_hash,
-    Document.published_at,
+    _M.c.id, _M.c.document_id, _M.c.event_id, _M.c.sentence_start,
+    _M.c.date_value, _M.c.granularity, _M.c.start_at, _M.c.end_at, _M.c.type,
+    _M.c.actors, _M.c.attribution, _M.c.terms, _M.c.sentence, _D.c.content_hash,
+    _D.c.published_at,
 )  # fmt: skip
 
 
@@ -506,8 +510,8 @@ def _day_window(day: date) -> tuple[datetime, datetime]:
 
 
 _LIGHT = (
-    Mention.id, Mention.document_id, Mention.event_id, Mention.date_value, Mention.granularity,
-    Mention.start_at, Document.content_hash,
+    _M.c.id, _M.c.document_id, _M.c.event_id, _M.c.date_value, _M.c.granularity,
+    _M.c.start_at, _D.c.content_hash,
 )  # fmt: skip
 #: Signatures by (engine, mention id): rows never change but for their event and, when
 #: re-dated, their date, which the check covers. Bounded; cleared when full.
@@ -537,8 +541,8 @@ def _signatures(session: Session, light: Sequence[Any]) -> list[Signature]:
         table = default_table()
         rows = session.execute(
             select(*_COLUMNS)
-            .join(Document, Mention.document_id == Document.id)
-            .where(Mention.id.in_(sorted(missing)))
+            .join(_D, _M.c.document_id == _D.c.id)
+            .where(_M.c.id.in_(sorted(missing)))
         ).all()
         for row in rows:
             sig = signature(row, table)
@@ -559,13 +563,11 @@ def _load(session: Session, windows: Iterable[Any], *criteria: Any) -> list[Sign
             merged[-1][1] = max(merged[-1][1], hi)
         else:
             merged.append([lo, hi])
-    ranges = [and_(Mention.start_at >= lo, Mention.start_at < hi) for lo, hi in merged]
+    ranges = [and_(_M.c.start_at >= lo, _M.c.start_at < hi) for lo, hi in merged]
     if not ranges:
         return []
     light = session.execute(
-        select(*_LIGHT)
-        .join(Document, Mention.document_id == Document.id)
-        .where(or_(*ranges), *criteria)
+        select(*_LIGHT).join(_D, _M.c.document_id == _D.c.id).where(or_(*ranges), *criteria)
     ).all()
     return _signatures(session, light)
 
@@ -576,16 +578,16 @@ def _coarse_values_covering(session: Session, days: Sequence[date]) -> set[str]:
     out: set[str] = set()
     clauses = [
         and_(
-            Mention.start_at >= _utc_day(d) - ATTACH_SPAN - ZONE_MARGIN,
-            Mention.start_at <= _utc_day(d) + ZONE_MARGIN,
+            _M.c.start_at >= _utc_day(d) - ATTACH_SPAN - ZONE_MARGIN,
+            _M.c.start_at <= _utc_day(d) + ZONE_MARGIN,
         )
         for d in days
     ]
     if not clauses:
         return out
     rows = session.execute(
-        select(Mention.date_value, Mention.granularity)
-        .where(Mention.granularity.in_(ATTACHING), or_(*clauses))
+        select(_M.c.date_value, _M.c.granularity)
+        .where(_M.c.granularity.in_(ATTACHING), or_(*clauses))
         .distinct()
     ).all()
     for value, granularity in rows:
@@ -731,8 +733,8 @@ def _coarse_phase(
         session,
         [(_utc_day(ranges[v][0]) - ZONE_MARGIN, _utc_day(ranges[v][1]) + ZONE_MARGIN)
          for v in attaching],
-        Mention.type.in_(types),
-        Mention.event_id.is_not(None),
+        _M.c.type.in_(types),
+        _M.c.event_id.is_not(None),
     )  # fmt: skip
     current = {s.event_id for v in incremental for s in coarse_by_value[v] if s.event_id}
     current_sigs = _load_events(session, current - set(day_events)) if current else []
@@ -769,8 +771,8 @@ def _load_events(session: Session, event_ids: set[int]) -> list[Signature]:
     """The mentions of some events (through the event_id index)."""
     light = session.execute(
         select(*_LIGHT)
-        .join(Document, Mention.document_id == Document.id)
-        .where(Mention.event_id.in_(sorted(event_ids)))
+        .join(_D, _M.c.document_id == _D.c.id)
+        .where(_M.c.event_id.in_(sorted(event_ids)))
     ).all()
     return _signatures(session, light)
 
@@ -836,13 +838,13 @@ def recompute(session: Session, event_ids: Iterable[int]) -> None:
 def _rederive(session: Session, ids: list[int]) -> None:
     rows = session.execute(
         select(
-            Mention.id, Mention.event_id, Mention.date_value, Mention.granularity,
-            Mention.start_at, Mention.end_at, Mention.type, Mention.title, Mention.basis,
-            Mention.modality, Mention.actors, Mention.sentence_start, Document.source_id,
-            Document.published_at, Document.content_hash,
+            _M.c.id, _M.c.event_id, _M.c.date_value, _M.c.granularity,
+            _M.c.start_at, _M.c.end_at, _M.c.type, _M.c.title, _M.c.basis,
+            _M.c.modality, _M.c.actors, _M.c.sentence_start, _D.c.source_id,
+            _D.c.published_at, _D.c.content_hash,
         )
-        .join(Document, Mention.document_id == Document.id)
-        .where(Mention.event_id.in_(ids))
+        .join(_D, _M.c.document_id == _D.c.id)
+        .where(_M.c.event_id.in_(ids))
     ).all()  # fmt: skip
     by_event: dict[int, list[Any]] = {}
     for r in rows:
