@@ -718,7 +718,7 @@ def _coarse_phase(
     ranges = {v: local_range(v) for v in sorted(full | incremental)}
     starts = [(_utc_day(a) - ZONE_MARGIN, _utc_day(a) + ZONE_MARGIN) for a, _ in ranges.values()]
     coarse_by_value: dict[str, list[Signature]] = {v: [] for v in ranges}
-    for sig in _load(session, starts):
+    for sig in _load(session, starts, _M.c.date_value.in_(list(ranges))):
         if not sig.fine and sig.value in coarse_by_value:
             coarse_by_value[sig.value].append(sig)
     for value in list(incremental):  # was a claim's best event shrunk or gone?
