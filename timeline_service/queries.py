@@ -747,9 +747,9 @@ _MENTION_COLUMNS = (
 )
 
 
-def mention_dicts(session: Session, where: Any) -> list[dict[str, Any]]:
-    """Mentions with their date claims, for an event's or a document's detail view."""
-    rows = session.execute(
+def _mention_query(where: Any) -> Any:
+    """Mentions with their event's key and dissent and their source, in reading order."""
+    return (
         select(
             *_MENTION_COLUMNS,
             Event.key.label("event_key"),
@@ -761,8 +761,12 @@ def mention_dicts(session: Session, where: Any) -> list[dict[str, Any]]:
         .outerjoin(Event, Mention.event_id == Event.id)
         .where(where)
         .order_by(Document.published_at, Document.id, Mention.sentence_start)
-    ).all()
-    return [_mention_dict(m) for m in rows]
+    )
+
+
+def mention_dicts(session: Session, where: Any) -> list[dict[str, Any]]:
+    """Mentions with their date claims, for an event's or a document's detail view."""
+    return [_mention_dict(m) for m in session.execute(_mention_query(where)).all()]
 
 
 def _mention_dict(m: Any) -> dict[str, Any]:
@@ -795,19 +799,7 @@ def _mention_dict(m: Any) -> dict[str, Any]:
 def _mentions_by_event(session: DB, event_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = {}
     with _core(session) as conn:
-        rows = conn.execute(
-            select(
-                *_MENTION_COLUMNS,
-                Event.key.label("event_key"),
-                Event.dissent.label("event_dissent"),
-                Source.slug,
-            )
-            .join(Document, Mention.document_id == Document.id)
-            .join(Source, Document.source_id == Source.id)
-            .join(Event, Mention.event_id == Event.id)
-            .where(Mention.event_id.in_(event_ids))
-            .order_by(Document.published_at, Document.id, Mention.sentence_start)
-        ).all()
+        rows = conn.execute(_mention_query(Mention.event_id.in_(event_ids))).all()
     for m in rows:
         out.setdefault(m.event_id, []).append(_mention_dict(m))
     return out
