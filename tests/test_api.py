@@ -256,7 +256,9 @@ def test_bad_reads_are_problems(client, path, status):
 def test_bad_query_names_each_field(client):
     response = client.get("/v1/timeline?from=yesterday&limit=-3")
     assert response.status_code == 400
-    assert set(response.json["errors"]) == {"limit"} or set(response.json["errors"]) >= {"limit"}
+    assert set(response.json["errors"]) == {"from", "limit"}
+    response = client.get("/v1/timeline?to=2022-13&cursor=nope&format=pdf&min_sources=0")
+    assert set(response.json["errors"]) == {"to", "cursor", "format", "min_sources"}
     response = client.get("/v1/timeline?from=yesterday")
     assert set(response.json["errors"]) == {"from"}
 

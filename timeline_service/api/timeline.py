@@ -34,11 +34,12 @@ def _args() -> dict[str, Any]:
 
 def build_filter() -> tuple[TimelineFilter, OutputFormat, dict[str, Any]]:
     """The request's filter and format, or a 400 problem naming each bad parameter."""
+    errors: dict[str, Any] = {}
     try:
         args = _query.load(_args())
-    except ValidationError as exc:
-        raise APIError(400, "Invalid query parameters", errors=exc.messages_dict) from None
-    errors: dict[str, list[str]] = {}
+    except ValidationError as exc:  # keep checking the rest, so every bad field is named
+        errors.update(exc.messages_dict)
+        args = exc.valid_data or {}
     limit = args.get("limit", current_app.config["DEFAULT_PAGE_SIZE"])
     if limit > current_app.config["MAX_PAGE_SIZE"]:
         errors["limit"] = [f"Must be at most {current_app.config['MAX_PAGE_SIZE']}."]
