@@ -12,11 +12,13 @@ Quality is scored on ``tests/data/events_gold.json``:
   when both mentions report one gold event).
 
 Throughput runs the whole pipeline (parse, dates, extraction, merge, storage) in one
-process on a SQLite file, one committed transaction per document, over generated
+process on a SQLite file, through the bulk path the CLI uses (``pipeline.ingest_many``:
+one committed transaction per batch of ``--batch`` documents), over generated
 variations of the seeds: each group of five (one per seed) is the same story moved by a
 whole number of weeks, with its absolute dates moved with it, so the store grows the way a
 news archive does. The rate is measured over the last ``--window`` documents before the
-store reaches each size.
+store reaches each size. Then ``--single`` more documents are ingested one transaction
+each (the API's path, ``pipeline.ingest``) for comparison.
 """
 
 from __future__ import annotations
@@ -205,21 +207,30 @@ def variation(seeds: list[tuple[str, RawDocument]], i: int) -> RawDocument:
     )
 
 
-def throughput(sizes: list[int], window: int) -> list[tuple[int, float]]:
+def throughput(
+    sizes: list[int], window: int, *, batch_size: int = 64, single: int = 0
+) -> list[tuple[int, float]]:
+    """Bulk ingest (``pipeline.ingest_many``, the CLI's path) up to each size, timing the
+    last ``window`` documents; then ``single`` documents one per transaction (the API's
+    path) on top of the largest store."""
     seeds = seed_documents()
     pipeline.prepare(seeds[0][1])  # warm up caches, plugins and the date engine
     results = []
+
+    def bulk(session: Session, first: int, last: int) -> None:
+        raws = (variation(seeds, i) for i in range(first, last))
+        for outcome in pipeline.ingest_many(session, raws, batch_size=batch_size):
+            assert outcome.result is not None and outcome.result.created, outcome
+
     with tempfile.TemporaryDirectory() as tmp:
         session = fresh_session(Path(tmp), "throughput.sqlite")
         stored = 0
         for size in sorted(sizes):
-            while stored < size - window:
-                pipeline.ingest(session, variation(seeds, stored))
-                stored += 1
+            bulk(session, stored, size - window)
+            stored = size - window
             start, cpu = time.perf_counter(), time.process_time()
-            while stored < size:
-                pipeline.ingest(session, variation(seeds, stored))
-                stored += 1
+            bulk(session, stored, size)
+            stored = size
             elapsed = time.perf_counter() - start
             cpu = time.process_time() - cpu
             results.append((size, window / cpu))
@@ -228,6 +239,17 @@ def throughput(sizes: list[int], window: int) -> list[tuple[int, float]]:
             print(
                 f"  {size:>6} stored documents: {window / elapsed:7.1f} docs/s wall, "
                 f"{window / cpu:7.1f} docs/s of process CPU ({docs} documents, {events} events)",
+                flush=True,
+            )
+        if single:
+            start, cpu = time.perf_counter(), time.process_time()
+            for i in range(stored, stored + single):
+                assert pipeline.ingest(session, variation(seeds, i)).created
+            elapsed = time.perf_counter() - start
+            cpu = time.process_time() - cpu
+            print(
+                f"  one transaction per document, {single} more: {single / elapsed:7.1f} docs/s "
+                f"wall, {single / cpu:7.1f} docs/s of process CPU",
                 flush=True,
             )
         session.close()
@@ -239,6 +261,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="throughput at 200 and 1,000")
     parser.add_argument("--sizes", type=int, nargs="*", help="store sizes to measure at")
     parser.add_argument("--window", type=int, default=200, help="documents timed per size")
+    parser.add_argument("--batch", type=int, default=64, help="documents per transaction")
+    parser.add_argument(
+        "--single", type=int, default=100, help="documents then ingested one at a time"
+    )
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and errors")
     args = parser.parse_args(argv)
@@ -271,8 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_throughput:
         sizes = args.sizes or ([200, 1000] if args.quick else [1000, 10000])
         window = min(args.window, min(sizes))
-        print(f"Ingest throughput, whole pipeline, SQLite, {window} documents timed per size")
-        rates = throughput(sizes, window)
+        print(
+            f"Ingest throughput, whole pipeline, one process, SQLite, bulk ingest in batches "
+            f"of {args.batch}, {window} documents timed per size"
+        )
+        rates = throughput(sizes, window, batch_size=args.batch, single=args.single)
         if len(rates) >= 2:
             print(
                 f"  time per document at {rates[-1][0]} vs at {rates[0][0]}: "

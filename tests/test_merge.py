@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -33,12 +34,18 @@ def seed(i: int) -> RawDocument:
     )
 
 
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
+@contextmanager
+def open_session(database_url: str) -> Iterator[Session]:
     engine = make_engine(database_url)
     with Session(engine, expire_on_commit=False) as s:
         yield s
     engine.dispose()
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    with open_session(database_url) as s:
+        yield s
 
 
 def ingest(session: Session, order: list[int]) -> dict[int, int]:
@@ -98,9 +105,12 @@ def test_multi_source_events_come_out_whole(session: Session) -> None:
 
     recognition = event_with(session, "will soon decide on the recognition")
     assert recognition.source_count == 2
-    assert "Aleksandr Lukashenko" in session.scalars(
-        select(EventActor.actor).where(EventActor.event_id == recognition.id)
-    ).all()
+    assert (
+        "Aleksandr Lukashenko"
+        in session.scalars(
+            select(EventActor.actor).where(EventActor.event_id == recognition.id)
+        ).all()
+    )
 
 
 def test_unrelated_events_of_the_same_day_stay_apart(session: Session) -> None:
@@ -235,7 +245,11 @@ def test_mention_row_keeps_the_whole_claim() -> None:
     m = EventMention("s", 0, 1, claim, "t", "statement", ("A",), "A", "reported", ("w:x",))
     row = merge.mention_row(7, m)
     assert (row.when_text, row.when_start, row.anchor_timezone, row.basis, row.terms) == (
-        "Thursday", 10, "Europe/Moscow", "expression", ["w:x"]
+        "Thursday",
+        10,
+        "Europe/Moscow",
+        "expression",
+        ["w:x"],
     )
 
 

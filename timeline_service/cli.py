@@ -40,27 +40,29 @@ class Summary(Counter[str]):
 
 
 def ingest_items(items: list[Item], *, label: str = "Ingesting") -> Summary:
-    """Ingest each item in its own transaction; one bad document never stops the rest."""
-    from .pipeline import ingest
-    from .sources import PluginFailure, PluginRejected, UnknownSource
+    """Ingest the items in batches (one transaction each); a document that is rejected is
+    reported and never stops the rest."""
+    from .pipeline import ingest_many
 
     summary = Summary()
-    with click.progressbar(items, label=label, file=sys.stderr) as bar:
-        for item in bar:
-            if item.raw is None:
+    for item in items:
+        if item.raw is None:
+            summary["rejected"] += 1
+            summary.reasons.append(f"{item.label}: {item.error}")
+    readable = [item for item in items if item.raw is not None]
+    raws = [item.raw for item in readable if item.raw is not None]
+    bar = click.progressbar(length=len(raws), label=label, file=sys.stderr)
+    with bar, session_scope() as session:
+        outcomes = ingest_many(
+            session, raws, parse_budget=current_app.config["PARSE_BUDGET_SECONDS"]
+        )
+        for item, outcome in zip(readable, outcomes, strict=True):  # in order, as committed
+            bar.update(1)
+            if outcome.result is None:
                 summary["rejected"] += 1
-                summary.reasons.append(f"{item.label}: {item.error}")
-                continue
-            try:
-                with session_scope() as session:
-                    result = ingest(
-                        session, item.raw, parse_budget=current_app.config["PARSE_BUDGET_SECONDS"]
-                    )
-            except (PluginFailure, PluginRejected, UnknownSource, ValueError) as exc:
-                summary["rejected"] += 1
-                summary.reasons.append(f"{item.label}: {exc}")
-                continue
-            summary["ingested" if result.created else "already present"] += 1
+                summary.reasons.append(f"{item.label}: {outcome.error}")
+            else:
+                summary["ingested" if outcome.result.created else "already present"] += 1
     return summary
 
 

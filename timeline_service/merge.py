@@ -472,32 +472,38 @@ def event_key(first: Signature) -> str:
 # ------------------------------------------------------------------ storage
 
 
-def mention_row(document_id: int, m: EventMention) -> Mention:
-    """The ledger row of an extracted mention (every column merging and re-dating need)."""
+def mention_values(document_id: int, m: EventMention) -> dict[str, Any]:
+    """The ledger row of an extracted mention as column values (every column merging and
+    re-dating need), for a bulk insert."""
     c = m.claim
-    return Mention(
-        document_id=document_id,
-        sentence=m.sentence,
-        sentence_start=m.sentence_start,
-        sentence_end=m.sentence_end,
-        when_text=c.when_text,
-        when_start=c.when_start,
-        when_end=c.when_end,
-        date_value=c.value,
-        granularity=c.granularity,
-        start_at=c.start,
-        end_at=c.end,
-        anchor_at=c.anchor_at,
-        anchor_timezone=c.anchor_timezone,
-        resolver_version=c.resolver_version,
-        basis=c.basis,
-        title=m.title,
-        type=m.type,
-        actors=list(m.actors),
-        attribution=m.attribution,
-        modality=m.modality,
-        terms=list(m.terms),
-    )
+    return {
+        "document_id": document_id,
+        "sentence": m.sentence,
+        "sentence_start": m.sentence_start,
+        "sentence_end": m.sentence_end,
+        "when_text": c.when_text,
+        "when_start": c.when_start,
+        "when_end": c.when_end,
+        "date_value": c.value,
+        "granularity": c.granularity,
+        "start_at": c.start,
+        "end_at": c.end,
+        "anchor_at": c.anchor_at,
+        "anchor_timezone": c.anchor_timezone,
+        "resolver_version": c.resolver_version,
+        "basis": c.basis,
+        "title": m.title,
+        "type": m.type,
+        "actors": list(m.actors),
+        "attribution": m.attribution,
+        "modality": m.modality,
+        "terms": list(m.terms),
+    }
+
+
+def mention_row(document_id: int, m: EventMention) -> Mention:
+    """The ledger row of an extracted mention, as a model instance."""
+    return Mention(**mention_values(document_id, m))
 
 
 def _utc_day(day: date) -> datetime:
@@ -777,25 +783,31 @@ def _load_events(session: Session, event_ids: set[int]) -> list[Signature]:
     return _signatures(session, light)
 
 
-def _blocks(mentions: Iterable[Mention]) -> tuple[set[date], set[str]]:
+def _blocks(claims: Iterable[tuple[str, str, datetime, datetime]]) -> tuple[set[date], set[str]]:
     days: set[date] = set()
     values: set[str] = set()
-    for m in mentions:
-        if is_fine(m.granularity, m.date_value):
-            days.add(local_range(m.date_value, m.start_at, m.end_at)[0])
+    for value, granularity, start, end in claims:
+        if is_fine(granularity, value):
+            days.add(local_range(value, start, end)[0])
         else:
-            values.add(m.date_value)
+            values.add(value)
     return days, values
 
 
-def attach(session: Session, mentions: Iterable[Mention]) -> set[int]:
+def attach(session: Session, mentions: Iterable[Mention | dict[str, Any]]) -> set[int]:
     """Give new (or re-dated) mentions their events; return the event ids touched.
 
-    Call :func:`rederive` with the result to bring those events' fields up to date.
+    ``mentions`` are stored rows, or the column values they were inserted with. Call
+    :func:`rederive` with the result to bring those events' fields up to date.
     """
-    mentions = list(mentions)
+    claims = [
+        (m["date_value"], m["granularity"], m["start_at"], m["end_at"])
+        if isinstance(m, dict)
+        else (m.date_value, m.granularity, m.start_at, m.end_at)
+        for m in mentions
+    ]
     session.flush()
-    days, values = _blocks(mentions)
+    days, values = _blocks(claims)
     touched = rebuild(session, days, values)
     session.info.setdefault(_FRESH, set()).update(touched)
     return touched

@@ -8,6 +8,7 @@ step is a function over the dataclasses of the step before it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,7 +23,7 @@ from .mentions import EventMention, extract_mentions
 from .models import DataVersion, Document, Event, Mention
 from .models import Source as SourceRow
 from .plugins import get_plugin_manager, get_sources, plugin_of, version_of
-from .sources import Source, choose_source, parse_with_budget
+from .sources import PluginFailure, Source, UnknownSource, choose_source, parse_with_budget
 from .temporal import TemporalExpression, find_temporal_expressions, infer_publication_date
 
 
@@ -136,28 +137,34 @@ def find_existing(session: Session, raw: RawDocument) -> Document | None:
 
 
 def source_row(session: Session, source: Source) -> SourceRow:
-    """The outlet's row, created on first use and kept in step with the plugin."""
+    """The outlet's row, created on first use and kept in step with the plugin.
+
+    Fields are assigned only when they differ, so an unchanged outlet costs no UPDATE.
+    """
     row = session.scalar(select(SourceRow).where(SourceRow.slug == source.slug))
     if row is None:
         row = SourceRow(slug=source.slug, name=source.name, plugin=plugin_of(source))
         session.add(row)
-    row.name = source.name
-    row.homepage = source.homepage
-    row.domains = list(source.domains)
-    row.language = source.language
-    row.timezone = source.timezone
-    row.plugin = plugin_of(source)
-    row.plugin_version = version_of(source)
+    wanted = {
+        "name": source.name,
+        "homepage": source.homepage,
+        "domains": list(source.domains),
+        "language": source.language,
+        "timezone": source.timezone,
+        "plugin": plugin_of(source),
+        "plugin_version": version_of(source),
+    }
+    for key, value in wanted.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
     return row
 
 
-def store(session: Session, prepared: Prepared) -> Document:
-    """Add the document, its mentions and their events to the session (not committed)."""
-    bump_data_version(session)  # first: the write lock, see bump_data_version
+def _document_row(prepared: Prepared, source: SourceRow) -> Document:
     article = prepared.article
     raw = prepared.raw
-    document = Document(
-        source=source_row(session, prepared.source),
+    return Document(
+        source=source,
         url=raw.url,
         title=raw.title or article.title,
         published_at=prepared.published_at,
@@ -173,15 +180,35 @@ def store(session: Session, prepared: Prepared) -> Document:
         content_hash=prepared.content_hash,
         notes=list(prepared.notes),
     )
-    session.add(document)
+
+
+def store(session: Session, prepared: Prepared) -> Document:
+    """Add the document, its mentions and their events to the session (not committed)."""
+    return store_many(session, [prepared])[0]
+
+
+def store_many(session: Session, prepared: Sequence[Prepared]) -> list[Document]:
+    """Add documents, their mentions and their events to the session (not committed).
+
+    The merge runs once for all of them: a batch re-clusters each day it touches once,
+    not once per document, and since merging is a function of the stored set the events
+    are the same as if the documents had been stored one by one.
+    """
+    bump_data_version(session)  # first: the write lock, see bump_data_version
+    outlets = {p.source.slug: p.source for p in prepared}
+    rows = {slug: source_row(session, source) for slug, source in outlets.items()}
+    documents = [_document_row(p, rows[p.source.slug]) for p in prepared]
+    session.add_all(documents)
     session.flush()
-    rows = [merge.mention_row(document.id, m) for m in prepared.mentions]
-    if rows:  # one executemany; the rows themselves only tell attach their dates
-        table = Mention.__table__
-        keys = [c.key for c in table.columns if c.key not in ("id", "event_id")]
-        session.execute(table.insert(), [{k: getattr(r, k) for k in keys} for r in rows])
-    merge.rederive(session, merge.attach(session, rows))
-    return document
+    mentions = [
+        merge.mention_values(document.id, m)
+        for document, p in zip(documents, prepared, strict=True)
+        for m in p.mentions
+    ]
+    if mentions:  # one executemany
+        session.execute(Mention.__table__.insert(), mentions)
+    merge.rederive(session, merge.attach(session, mentions))
+    return documents
 
 
 def bump_data_version(session: Session) -> None:
@@ -233,6 +260,142 @@ def ingest(
     return IngestResult(document, True, _events_of(session, document))
 
 
+#: What a document can be rejected for before anything is stored; other errors are faults.
+REJECTIONS: tuple[type[Exception], ...] = (
+    PluginFailure,
+    UnknownSource,
+    limits.BudgetExceeded,
+    ValueError,
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one document of :func:`ingest_many`: its result, or its rejection."""
+
+    raw: RawDocument
+    result: IngestResult | None = None
+    error: Exception | None = None
+
+
+def ingest_many(
+    session: Session,
+    raws: Iterable[RawDocument],
+    *,
+    batch_size: int = 64,
+    parse_budget: float = 5.0,
+    time_budget: float | None = None,
+) -> Iterator[Outcome]:
+    """Ingest documents in batches, one transaction per batch; yield an outcome for each,
+    in order, as its batch commits.
+
+    The bulk path: the duplicate check, the source rows and the merge run once per batch.
+    A document the plugins or the limits reject is reported and skipped; the rest of its
+    batch is stored. Should the batch's transaction fail on a unique constraint (another
+    writer stored one of its documents meanwhile), its documents are ingested one by one.
+    """
+    batch: list[RawDocument] = []
+    for raw in raws:
+        batch.append(raw)
+        if len(batch) >= batch_size:
+            yield from _ingest_batch(session, batch, parse_budget, time_budget)
+            batch = []
+    if batch:
+        yield from _ingest_batch(session, batch, parse_budget, time_budget)
+
+
+def _identity(raw: RawDocument) -> list[str]:
+    """What makes two inputs one document: the same words, or the same URL."""
+    return ["hash:" + content_hash(raw)] + (["url:" + raw.url] if raw.url else [])
+
+
+def _ingest_one(
+    session: Session, raw: RawDocument, parse_budget: float, time_budget: float | None
+) -> Outcome:
+    try:
+        return Outcome(
+            raw, ingest(session, raw, parse_budget=parse_budget, time_budget=time_budget)
+        )
+    except REJECTIONS as exc:
+        return Outcome(raw, error=exc)
+
+
+def _ingest_batch(
+    session: Session,
+    raws: list[RawDocument],
+    parse_budget: float,
+    time_budget: float | None,
+) -> list[Outcome]:
+    hashes = [content_hash(raw) for raw in raws]
+    urls = [raw.url for raw in raws if raw.url]
+    stored: dict[str, Document] = {}
+    for document in session.scalars(
+        select(Document).where(or_(Document.content_hash.in_(hashes), Document.url.in_(urls)))
+    ):
+        stored["hash:" + document.content_hash] = document
+        if document.url:
+            stored["url:" + document.url] = document
+    sources = get_sources()
+    outcomes: list[Outcome | None] = [None] * len(raws)
+    first_of: dict[str, int] = {}  # identity -> index of the batch's document that has it
+    duplicates: dict[int, int] = {}  # index -> index of the batch's copy it repeats
+    prepared: list[tuple[int, Prepared]] = []
+    for i, raw in enumerate(raws):
+        identity = _identity(raw)
+        known = next((stored[k] for k in identity if k in stored), None)
+        if known is not None:
+            outcomes[i] = Outcome(raw, IngestResult(known, False, []))
+            continue
+        earlier = next((first_of[k] for k in identity if k in first_of), None)
+        if earlier is not None:
+            duplicates[i] = earlier
+            continue
+        try:
+            with limits.time_budget(time_budget):
+                prepared.append((i, prepare(raw, sources, parse_budget=parse_budget)))
+        except REJECTIONS as exc:
+            outcomes[i] = Outcome(raw, error=exc)
+            continue
+        for k in identity:
+            first_of[k] = i
+    created: dict[int, Document] = {}
+    if prepared:
+        try:
+            documents = store_many(session, [p for _, p in prepared])
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return [
+                outcome if outcome is not None and outcome.error is not None
+                else _ingest_one(session, raw, parse_budget, time_budget)
+                for raw, outcome in zip(raws, outcomes, strict=True)
+            ]  # fmt: skip
+        except BaseException:
+            session.rollback()
+            raise
+        created = {i: d for (i, _), d in zip(prepared, documents, strict=True)}
+    events = _events_of_many(
+        session,
+        [d.id for d in created.values()]
+        + [o.result.document.id for o in outcomes if o is not None and o.result is not None],
+    )
+    done: list[Outcome] = []
+    for i, raw in enumerate(raws):
+        outcome = outcomes[i]
+        if i in created:
+            document = created[i]
+            outcome = Outcome(raw, IngestResult(document, True, events.get(document.id, [])))
+        elif i in duplicates:  # a repeat of a document stored by this batch
+            original = created[duplicates[i]]
+            outcome = Outcome(raw, IngestResult(original, False, events.get(original.id, [])))
+        elif outcome is not None and outcome.result is not None:
+            document = outcome.result.document
+            outcome = Outcome(raw, IngestResult(document, False, events.get(document.id, [])))
+        assert outcome is not None
+        done.append(outcome)
+    return done
+
+
 def delete_document(session: Session, document: Document) -> None:
     """Delete a document and its mentions, and re-derive the events they fed."""
     bump_data_version(session)  # first: the write lock, see bump_data_version
@@ -247,10 +410,24 @@ def delete_document(session: Session, document: Document) -> None:
 
 
 def _events_of(session: Session, document: Document) -> list[Event]:
-    return list(
-        session.scalars(
-            select(Event)
-            .where(Event.id.in_(select(Mention.event_id).where(Mention.document_id == document.id)))
-            .order_by(Event.start_at, Event.key)
-        )
-    )
+    return _events_of_many(session, [document.id]).get(document.id, [])
+
+
+def _events_of_many(session: Session, document_ids: list[int]) -> dict[int, list[Event]]:
+    """Each document's events, in timeline order (two queries for any number)."""
+    out: dict[int, list[Event]] = {}
+    pairs = session.execute(
+        select(Mention.document_id, Mention.event_id)
+        .where(Mention.document_id.in_(sorted(set(document_ids))), Mention.event_id.is_not(None))
+        .distinct()
+    ).all()
+    if not pairs:
+        return out
+    events = {
+        e.id: e for e in session.scalars(select(Event).where(Event.id.in_({e for _, e in pairs})))
+    }
+    for document_id, event_id in pairs:
+        out.setdefault(document_id, []).append(events[event_id])
+    for found in out.values():
+        found.sort(key=lambda e: (e.start_at, e.key))
+    return out
