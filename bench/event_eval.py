@@ -208,7 +208,7 @@ def variation(seeds: list[tuple[str, RawDocument]], i: int) -> RawDocument:
 
 
 def throughput(
-    sizes: list[int], window: int, *, batch_size: int = 64, single: int = 0
+    sizes: list[int], window: int, *, batch_size: int = 64, jobs: int = 1, single: int = 0
 ) -> list[tuple[int, float]]:
     """Bulk ingest (``pipeline.ingest_many``, the CLI's path) up to each size, timing the
     last ``window`` documents; then ``single`` documents one per transaction (the API's
@@ -219,7 +219,8 @@ def throughput(
 
     def bulk(session: Session, first: int, last: int) -> None:
         raws = (variation(seeds, i) for i in range(first, last))
-        for outcome in pipeline.ingest_many(session, raws, batch_size=batch_size):
+        outcomes = pipeline.ingest_many(session, raws, batch_size=batch_size, jobs=jobs)
+        for outcome in outcomes:
             assert outcome.result is not None and outcome.result.created, outcome
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -263,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", type=int, default=200, help="documents timed per size")
     parser.add_argument("--batch", type=int, default=64, help="documents per transaction")
     parser.add_argument(
+        "--jobs", type=int, default=1, help="processes preparing documents (1: one process)"
+    )
+    parser.add_argument(
         "--single", type=int, default=100, help="documents then ingested one at a time"
     )
     parser.add_argument("--no-throughput", action="store_true")
@@ -297,11 +301,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_throughput:
         sizes = args.sizes or ([200, 1000] if args.quick else [1000, 10000])
         window = min(args.window, min(sizes))
+        how = "one process" if args.jobs <= 1 else f"{args.jobs} processes preparing"
         print(
-            f"Ingest throughput, whole pipeline, one process, SQLite, bulk ingest in batches "
+            f"Ingest throughput, whole pipeline, {how}, SQLite, bulk ingest in batches "
             f"of {args.batch}, {window} documents timed per size"
         )
-        rates = throughput(sizes, window, batch_size=args.batch, single=args.single)
+        rates = throughput(sizes, window, batch_size=args.batch, jobs=args.jobs, single=args.single)
         if len(rates) >= 2:
             print(
                 f"  time per document at {rates[-1][0]} vs at {rates[0][0]}: "

@@ -31,6 +31,15 @@ def test_ingest_folder_jsonl_and_summary(runner, tmp_path):
     assert "ingested: 0, already present: 1, rejected: 0" in again.output
 
 
+def test_ingest_with_preparing_processes(runner, seeded):
+    """The seeds again (already present) and the outlets' second articles, in parallel."""
+    articles = SEEDS.parent / "tests" / "data" / "articles"
+    result = runner.invoke(args=["ingest", str(SEEDS), str(articles), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "ingested: 5, already present: 5, rejected: 0" in result.output
+    assert runner.invoke(args=["check"]).output.strip() == "consistent"
+
+
 def test_ingest_with_url_and_source(runner, client, tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("Officials met in Geneva on March 3, 2021, the ministry said.")

@@ -25,6 +25,13 @@ def articles() -> list[RawDocument]:
     return [seed(i) for i in range(len(MANIFEST))] + others
 
 
+def clear(session: Session) -> None:
+    """Empty the store, so that the same database can be filled another way."""
+    for table in ("event_actors", "mentions", "events", "documents"):
+        session.execute(Document.metadata.tables[table].delete())
+    session.commit()
+
+
 @pytest.fixture
 def session(database_url: str) -> Iterator[Session]:
     with open_session(database_url) as s:
@@ -46,9 +53,7 @@ def test_batches_give_the_one_by_one_timeline(
     for raw in docs:
         pipeline.ingest(other_session, raw)
     expected = timeline(other_session)
-    for table in ("event_actors", "mentions", "events", "documents"):  # the same database
-        other_session.execute(Document.metadata.tables[table].delete())
-    other_session.commit()
+    clear(other_session)
 
     outcomes = []
     for outcome in pipeline.ingest_many(session, reversed(docs), batch_size=batch_size):
@@ -107,3 +112,20 @@ def test_a_document_stored_meanwhile_by_another_writer_is_found(
 
     assert [o.result.created for o in outcomes if o.result] == [True, False, True]
     assert session.scalar(select(func.count()).select_from(Document)) == 3
+
+
+def test_preparing_processes_give_the_same_timeline_and_rejections(
+    session: Session, other_session: Session
+) -> None:
+    docs = [*articles(), RawDocument(text="   \n  ")]
+    here = list(pipeline.ingest_many(other_session, docs, batch_size=4))
+    expected = timeline(other_session)
+    clear(other_session)
+
+    there = list(pipeline.ingest_many(session, docs, batch_size=4, jobs=2))
+
+    assert timeline(session) == expected
+    assert [o.result is None for o in there] == [o.result is None for o in here]
+    rejected = there[-1].error
+    assert isinstance(rejected, PluginRejected)  # rebuilt whole from the other process
+    assert (rejected.plugin, str(rejected)) == (here[-1].error.plugin, str(here[-1].error))  # type: ignore[union-attr]

@@ -39,7 +39,7 @@ class Summary(Counter[str]):
         self.reasons: list[str] = []
 
 
-def ingest_items(items: list[Item], *, label: str = "Ingesting") -> Summary:
+def ingest_items(items: list[Item], *, label: str = "Ingesting", jobs: int = 1) -> Summary:
     """Ingest the items in batches (one transaction each); a document that is rejected is
     reported and never stops the rest."""
     from .pipeline import ingest_many
@@ -54,7 +54,7 @@ def ingest_items(items: list[Item], *, label: str = "Ingesting") -> Summary:
     bar = click.progressbar(length=len(raws), label=label, file=sys.stderr)
     with bar, session_scope() as session:
         outcomes = ingest_many(
-            session, raws, parse_budget=current_app.config["PARSE_BUDGET_SECONDS"]
+            session, raws, jobs=jobs, parse_budget=current_app.config["PARSE_BUDGET_SECONDS"]
         )
         for item, outcome in zip(readable, outcomes, strict=True):  # in order, as committed
             bar.update(1)
@@ -164,8 +164,19 @@ def seed_command() -> None:
 @click.option("--source", help="Source plugin slug for every document.")
 @click.option("--published-at", help="Publication date or timestamp (ISO 8601).")
 @click.option("--url", help="Original URL (for a single document).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes preparing documents (parse, dates, extraction) while others are stored.",
+)
 def ingest_command(
-    paths: tuple[Path, ...], source: str | None, published_at: str | None, url: str | None
+    paths: tuple[Path, ...],
+    source: str | None,
+    published_at: str | None,
+    url: str | None,
+    jobs: int,
 ) -> None:
     """Ingest files, folders or JSON-lines files of documents."""
     defaults: dict[str, Any] = {}
@@ -184,7 +195,7 @@ def ingest_command(
             )
         items = [Item(items[0].label, RawDocument(**{**items[0].raw.__dict__, "url": url}))]
     upgrade(current_app.config["DATABASE_URL"])
-    summary = ingest_items(items)
+    summary = ingest_items(items, jobs=jobs)
     report(summary)
     if summary["rejected"] and not (summary["ingested"] or summary["already present"]):
         raise SystemExit(1)

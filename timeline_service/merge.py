@@ -252,14 +252,12 @@ class Signature:
     published: str = ""  # the document's publication time, ISO, for the event key
     weight: float = 0.0
     family: str = ""
+    fine: bool = False  # dated to a day or finer: see is_fine
 
     def __post_init__(self) -> None:
         self.weight = _weight(self.terms)
         self.family = eventtypes.family(self.type)
-
-    @property
-    def fine(self) -> bool:
-        return is_fine(self.granularity, self.value)
+        self.fine = is_fine(self.granularity, self.value)
 
     @property
     def span(self) -> tuple[datetime, datetime]:

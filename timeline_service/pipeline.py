@@ -7,10 +7,15 @@ step is a function over the dataclasses of the step before it.
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import partial
+from itertools import chain
+from multiprocessing import get_context
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select, update
@@ -23,7 +28,14 @@ from .mentions import EventMention, extract_mentions
 from .models import DataVersion, Document, Event, Mention
 from .models import Source as SourceRow
 from .plugins import get_plugin_manager, get_sources, plugin_of, version_of
-from .sources import PluginFailure, Source, UnknownSource, choose_source, parse_with_budget
+from .sources import (
+    PluginFailure,
+    PluginRejected,
+    Source,
+    UnknownSource,
+    choose_source,
+    parse_with_budget,
+)
 from .temporal import TemporalExpression, find_temporal_expressions, infer_publication_date
 
 
@@ -283,6 +295,7 @@ def ingest_many(
     raws: Iterable[RawDocument],
     *,
     batch_size: int = 64,
+    jobs: int = 1,
     parse_budget: float = 5.0,
     time_budget: float | None = None,
 ) -> Iterator[Outcome]:
@@ -293,15 +306,57 @@ def ingest_many(
     A document the plugins or the limits reject is reported and skipped; the rest of its
     batch is stored. Should the batch's transaction fail on a unique constraint (another
     writer stored one of its documents meanwhile), its documents are ingested one by one.
+
+    With ``jobs`` > 1, that many worker processes prepare the next batch (parse, dates,
+    extraction: no database) while this one stores the current one.
     """
+    batches = _batches(raws, batch_size)
+    if jobs <= 1:
+        for batch in batches:
+            work = [partial(_prepare_portably, raw, parse_budget, time_budget) for raw in batch]
+            yield from _ingest_batch(session, batch, work, parse_budget, time_budget)
+        return
+    # spawned, not forked: a fork copies the parent's threads' locks, not the threads
+    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+        ahead: tuple[list[RawDocument], list[Future[Prepared | Exception]]] | None = None
+        for batch in chain(batches, [None]):
+            if batch is not None:
+                futures = [
+                    pool.submit(_prepare_portably, raw, parse_budget, time_budget) for raw in batch
+                ]
+            if ahead is not None:
+                done, pending = ahead
+                work = [f.result for f in pending]
+                yield from _ingest_batch(session, done, work, parse_budget, time_budget)
+            ahead = (batch, futures) if batch is not None else None
+
+
+def _batches(raws: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
     batch: list[RawDocument] = []
     for raw in raws:
         batch.append(raw)
-        if len(batch) >= batch_size:
-            yield from _ingest_batch(session, batch, parse_budget, time_budget)
+        if len(batch) >= max(1, size):
+            yield batch
             batch = []
     if batch:
-        yield from _ingest_batch(session, batch, parse_budget, time_budget)
+        yield batch
+
+
+def _prepare_portably(
+    raw: RawDocument, parse_budget: float, time_budget: float | None
+) -> Prepared | Exception:
+    """``prepare`` with its rejection returned rather than raised (it may cross processes)."""
+    try:
+        with limits.time_budget(time_budget):
+            return prepare(raw, parse_budget=parse_budget)
+    except REJECTIONS as exc:
+        return exc
+
+
+# Rejections travel back from preparing processes: rebuild them from their own fields.
+copyreg.pickle(PluginFailure, lambda e: (PluginFailure, (e.plugin, e.detail)))
+copyreg.pickle(PluginRejected, lambda e: (PluginRejected, (e.plugin, e.detail)))
+copyreg.pickle(UnknownSource, lambda e: (UnknownSource, (e.slug,)))
 
 
 def _identity(raw: RawDocument) -> list[str]:
@@ -323,9 +378,11 @@ def _ingest_one(
 def _ingest_batch(
     session: Session,
     raws: list[RawDocument],
+    work: list[Callable[[], Prepared | Exception]],
     parse_budget: float,
     time_budget: float | None,
 ) -> list[Outcome]:
+    """Store one batch; ``work[i]()`` prepares ``raws[i]`` (or hands over its preparation)."""
     hashes = [content_hash(raw) for raw in raws]
     urls = [raw.url for raw in raws if raw.url]
     stored: dict[str, Document] = {}
@@ -335,7 +392,6 @@ def _ingest_batch(
         stored["hash:" + document.content_hash] = document
         if document.url:
             stored["url:" + document.url] = document
-    sources = get_sources()
     outcomes: list[Outcome | None] = [None] * len(raws)
     first_of: dict[str, int] = {}  # identity -> index of the batch's document that has it
     duplicates: dict[int, int] = {}  # index -> index of the batch's copy it repeats
@@ -350,12 +406,11 @@ def _ingest_batch(
         if earlier is not None:
             duplicates[i] = earlier
             continue
-        try:
-            with limits.time_budget(time_budget):
-                prepared.append((i, prepare(raw, sources, parse_budget=parse_budget)))
-        except REJECTIONS as exc:
-            outcomes[i] = Outcome(raw, error=exc)
+        result = work[i]()
+        if isinstance(result, Exception):
+            outcomes[i] = Outcome(raw, error=result)
             continue
+        prepared.append((i, result))
         for k in identity:
             first_of[k] = i
     created: dict[int, Document] = {}
