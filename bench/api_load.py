@@ -8,7 +8,8 @@
 Builds a database of ``--events`` events (2.5 mentions each on average) generated from the
 structure of the seed timeline (its granularities, types, actors, sentences), inserted
 with SQLAlchemy Core ``executemany`` straight into the tables; databases are kept under
-``bench/.data/`` (SQLite) or as ``timeline_bench_<n>`` (PostgreSQL) and reused. Then it
+``bench/.data/`` (SQLite) or as ``timeline_bench_<n>`` (PostgreSQL) and reused (migrated
+to the current schema first, as a deployment would be). Then it
 serves, each with gunicorn (2 sync workers) on a free 127.0.0.1 port:
 
 - ``minimal``: a Flask endpoint returning the dashboard page's JSON as fixed bytes;
@@ -263,10 +264,11 @@ def generate(url: str, n_events: int, templates: list[Template], seed: int = 7) 
             docs = sorted({by_time[min(n_docs - 1, max(0, pos + rng.randint(-3, 30)))] + 1
                            for _ in range(k)})  # fmt: skip
             first = min(published[d - 1] for d in docs)
+            key = "ev_" + hashlib.sha1(f"bench{i}".encode()).hexdigest()[:20]
             events.append(
                 {
                     "id": i,
-                    "key": "ev_" + hashlib.sha1(f"bench{i}".encode()).hexdigest()[:20],
+                    "key": key,
                     "date_value": value,
                     "granularity": t.granularity,
                     "start_at": start,
@@ -280,7 +282,11 @@ def generate(url: str, n_events: int, templates: list[Template], seed: int = 7) 
                     "first_reported_at": first,
                 }
             )
-            actors += [{"event_id": i, "actor": a} for a in names]
+            actors += [
+                {"event_id": i, "actor": a, "granularity": t.granularity, "start_at": start,
+                 "end_at": end, "key": key}
+                for a in names
+            ]  # fmt: skip
             for j in range(k):
                 mention_id += 1
                 sentence, when_text = t.sentences[j % len(t.sentences)]
@@ -340,6 +346,8 @@ def database(backend: str, n_events: int, templates: list[Template]) -> str:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
+    from timeline_service.db import upgrade
+
     if backend == "sqlite":
         DATA.mkdir(parents=True, exist_ok=True)
         path = DATA / f"api_load_{n_events}.sqlite"
@@ -350,6 +358,7 @@ def database(backend: str, n_events: int, templates: list[Template]) -> str:
             print(f"generating SQLite database of {n_events:,} events", file=sys.stderr)
             generate(f"sqlite:///{path}", n_events, templates)
             done.write_text("ok")
+        upgrade(f"sqlite:///{path}")  # a database made by an older revision catches up
         return f"sqlite:///{path}"
     name = f"timeline_bench_{n_events}"
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
@@ -366,6 +375,7 @@ def database(backend: str, n_events: int, templates: list[Template]) -> str:
         probe.dispose()
         if have == n_events:
             admin.dispose()
+            upgrade(url)
             return url
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
@@ -443,12 +453,8 @@ def raw_app() -> Any:
             conn.execute(pragma)
         mark, span = "?", "max(julianday(end_at) - julianday(start_at))"
     spans = dict(conn.execute(_WINDOW_GRANULARITIES_SQL.format(span=span)).fetchall())
-    # the service's grouping: short granularities share one index range, long ones alone
-    from timeline_service.queries import SHORT_SPAN_DAYS
-
-    short = sorted(g for g, d in spans.items() if float(d or 0) <= SHORT_SPAN_DAYS)
-    groups = [(short, max(float(spans[g] or 0) for g in short))] if short else []
-    groups += sorted(([g], float(d)) for g, d in spans.items() if float(d or 0) > SHORT_SPAN_DAYS)
+    # the service's plan for an actor: one range of the actor index per granularity
+    groups = sorted((g, float(d or 0)) for g, d in spans.items())
 
     def stamp(value: Any) -> str | None:
         if value is None:
@@ -472,18 +478,20 @@ def raw_app() -> Any:
         actor = request.args["actor"]
         limit = int(request.args.get("limit", PAGE))
         parts, args = [], []
-        for names, days in groups:
-            which = ", ".join([mark] * len(names))
+        for granularity, days in groups:
             parts.append(
-                f"SELECT * FROM (SELECT {_COLUMNS} FROM events WHERE granularity IN ({which}) "
-                f"AND start_at > {mark} AND end_at > {mark} AND start_at < {mark} AND EXISTS "
-                f"(SELECT 1 FROM event_actors WHERE event_actors.event_id = events.id "
-                f"AND event_actors.actor IN ({mark})) ORDER BY start_at, key LIMIT {mark}) AS g"
+                f"SELECT * FROM (SELECT event_id, start_at, key FROM event_actors "
+                f"WHERE actor = {mark} AND granularity = {mark} AND start_at > {mark} "
+                f"AND end_at > {mark} AND start_at < {mark} ORDER BY start_at, key "
+                f"LIMIT {mark}) AS g"
             )
             lowest = start - timedelta(days=days + 1e-3)
-            args += [*names, param(lowest), param(start), param(end), actor, limit + 1]
+            args += [actor, granularity, param(lowest), param(start), param(end), limit + 1]
+        columns = ", ".join(f"e.{c.strip()}" for c in _COLUMNS.split(","))
         sql = (
-            f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS u ORDER BY start_at, key LIMIT {mark}"
+            f"SELECT {columns} FROM events AS e JOIN (SELECT event_id, start_at, key FROM "
+            f"({' UNION ALL '.join(parts)}) AS u ORDER BY start_at, key LIMIT {mark}) AS p "
+            "ON e.id = p.event_id ORDER BY p.start_at, p.key"
         )
         rows = conn.execute(sql, [*args, limit + 1]).fetchall()
         next_cursor = None

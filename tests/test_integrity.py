@@ -345,8 +345,9 @@ CORRUPTIONS = {
     "'other', '[]', 1, 1)",
     "event-counts": "UPDATE events SET source_count = source_count + 1 "
     "WHERE id = (SELECT min(id) FROM events)",
-    "event-actor-index": "INSERT INTO event_actors (event_id, actor) "
-    "SELECT min(id), 'Nobody In Particular' FROM events",
+    "event-actor-index": "INSERT INTO event_actors (event_id, actor, granularity, start_at, "
+    "end_at, key) SELECT id, 'Nobody In Particular', granularity, start_at, end_at, key "
+    "FROM events WHERE id = (SELECT min(id) FROM events)",
     "mention-evidence": "UPDATE mentions SET sentence = 'A forged claim.' "
     "WHERE id = (SELECT max(id) FROM mentions)",
 }

@@ -74,6 +74,61 @@ def test_actor_filter_accepts_canonical_name_and_aliases(seeded, client):
     assert pages(client, actor="Nobody In Particular") == []
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"from": "2022", "to": "2022"},
+        {"from": "2022-02-24"},
+        {"to": "2022-03"},
+        {"type": "military"},
+        {"source": "moscow-times"},
+        {"q": "Belarus"},
+        {"min_sources": "2", "from": "2022"},
+    ],
+)
+def test_actor_filter_with_window_and_filters_pages_through_the_actor_index(seeded, client, extra):
+    """The actor path (an index range per granularity) agrees with filtering everything
+    else alone, page by page through the cursor, for canonical names and aliases."""
+    name = "Aleksandr Lukashenko"
+    rest = [e["id"] for e in pages(client, limit=500, **extra)]
+    everything = {e["id"]: e for e in pages(client, limit=500)}
+    expected = [i for i in rest if name in everything[i]["actors"]]
+    assert expected, "the seeds hold such events"
+    for asked in (name, "Lukashenka"):
+        for limit in (1, 2, 500):
+            got = [e["id"] for e in pages(client, actor=asked, limit=limit, **extra)]
+            assert got == expected, (asked, limit)
+
+
+def test_actor_index_follows_the_events_it_repeats(seeded, client, app):
+    """The actor index repeats each event's date and key; deletes and re-derivations
+    keep it equal to the events."""
+    from sqlalchemy import func, select
+
+    from timeline_service.models import Event, EventActor
+
+    def mismatched() -> tuple[list, int]:
+        with app.extensions["timeline_db"]() as session:
+            rows = session.execute(
+                select(EventActor.event_id)
+                .join(Event, Event.id == EventActor.event_id)
+                .where(
+                    (EventActor.granularity != Event.granularity)
+                    | (EventActor.start_at != Event.start_at)
+                    | (EventActor.end_at != Event.end_at)
+                    | (EventActor.key != Event.key)
+                )
+            ).all()
+            count = session.scalar(select(func.count()).select_from(EventActor))
+        return rows, count
+
+    rows, count = mismatched()
+    assert rows == [] and count > 0
+    assert client.delete("/v1/documents/1").status_code == 204
+    assert mismatched()[0] == []
+
+
 def test_type_agreement_and_min_sources(seeded, client):
     everything = pages(client, limit=500)
     for event_type in {e["type"] for e in everything}:

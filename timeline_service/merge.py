@@ -898,7 +898,19 @@ def _rederive(session: Session, ids: list[int]) -> None:
             [{"b_id": u.pop("id"), **u} for u in updates],
         )
     if actor_rows:
-        session.execute(insert(EventActor), actor_rows)
+        # each actor row repeats its event's timeline columns, copied from the event row
+        # just updated: the actor filter reads them in timeline order (models.EventActor)
+        ev = Event.__table__
+        session.execute(
+            insert(EventActor.__table__).from_select(
+                ["event_id", "actor", "granularity", "start_at", "end_at", "key"],
+                select(
+                    ev.c.id, bindparam("actor", type_=EventActor.actor.type),
+                    ev.c.granularity, ev.c.start_at, ev.c.end_at, ev.c.key,
+                ).where(ev.c.id == bindparam("event_id")),
+            ),
+            actor_rows,
+        )  # fmt: skip
     for event_id in by_event:
         event = session.identity_map.get(identity_key(Event, (event_id,)))
         if event is not None:

@@ -6,8 +6,9 @@ already as RFC 3339 text, so a response is one ``json.dumps`` away (no ORM objec
 schema pass). The date window is answered per granularity (see :func:`page_statement`):
 an index range per group starting at ``from - longest span``, read in order until the
 page is full, so the work follows the page size and the filters' selectivity rather than
-the width of the window (a rare actor still means reading many events: see the report of
-``bench/api_load.py``).
+the width of the window. An actor filter reads the actor index instead, one range per
+granularity in timeline order (:func:`_build_by_actor`), so a common actor in a large
+database costs what a small one does.
 """
 
 from __future__ import annotations
@@ -416,6 +417,8 @@ def _window_groups(granularity_spans: dict[str, float]) -> list[tuple[tuple[str,
 def _build(
     f: TimelineFilter, groups: list[tuple[tuple[str, ...], float]], dialect: str
 ) -> Select[Any]:
+    if f.actors:
+        return _build_by_actor(f, groups, dialect)
     conds = _conditions(f)
     columns = _columns(_EVENT_COLUMNS, dialect)
     order = (Event.start_at, Event.key)
@@ -444,6 +447,54 @@ def _build(
     return select(merged).order_by(merged.c.start_at, merged.c.key).limit(n)
 
 
+def _build_by_actor(
+    f: TimelineFilter, groups: list[tuple[tuple[str, ...], float]], dialect: str
+) -> Select[Any]:
+    """An actor's page from the actor index (see :class:`~.models.EventActor`).
+
+    One part per (actor name, granularity): an index range on ``(actor, granularity,
+    start_at, key)`` read in timeline order, its window and cursor tested on the index's
+    own columns, the other filters on the event, ``LIMIT`` page size + 1. The parts'
+    union holds the page; only its events are read in full.
+    """
+    ea = EventActor
+    rest = _conditions(TimelineFilter(**{**f.__dict__, "actors": [], "end": None, "after": None}))
+    n = f.limit + 1
+    parts = []
+    for k in range(len(f.actors)):
+        for i, (granularities, _) in enumerate(groups):
+            where = [
+                ea.actor == bindparam(f"actor{k}"),
+                ea.granularity == bindparam(f"g{i}_0", granularities[0]),
+            ]
+            if f.start is not None:
+                where.append(ea.start_at > bindparam(f"lowest{i}", type_=ea.start_at.type))
+                where.append(ea.end_at > bindparam("start", type_=ea.end_at.type))
+            if f.end is not None:
+                where.append(ea.start_at < bindparam("end", type_=ea.start_at.type))
+            if f.after is not None:
+                after = bindparam("after_start", type_=ea.start_at.type)
+                where.append(ea.start_at >= after)
+                where.append(or_(ea.start_at > after, ea.key > bindparam("after_key")))
+            part = select(ea.event_id, ea.start_at, ea.key).where(*where)
+            if rest:
+                part = part.join(Event, Event.id == ea.event_id).where(*rest)
+            parts.append(part.order_by(ea.start_at, ea.key).limit(n))
+    if len(parts) == 1:
+        found = parts[0].subquery("found")
+    else:
+        found = union_all(*(select(p.subquery()) for p in parts)).subquery("found")
+    ids = select(found.c.event_id, found.c.start_at, found.c.key)
+    if len(f.actors) > 1:  # an event may be stored under both names
+        ids = ids.distinct()
+    page = ids.order_by(found.c.start_at, found.c.key).limit(n).subquery("page")
+    return (
+        select(*_columns(_EVENT_COLUMNS, dialect))
+        .join(page, Event.id == page.c.event_id)
+        .order_by(page.c.start_at, page.c.key)
+    )
+
+
 def page_statement(
     f: TimelineFilter, granularity_spans: dict[str, float] | None, dialect: str = "default"
 ) -> tuple[Select[Any], dict[str, Any], tuple[Any, ...]] | None:
@@ -451,9 +502,14 @@ def page_statement(
 
     Statements are cached by shape (which filters, which granularity groups, the limit).
     """
-    groups = _window_groups(granularity_spans or {}) if f.start is not None else []
-    if f.start is not None and not groups:
-        return None
+    if f.actors:  # the actor index: every granularity alone, windowed or not
+        groups = sorted(((g,), d) for g, d in (granularity_spans or {}).items())
+        if not groups:
+            return None
+    else:
+        groups = _window_groups(granularity_spans or {}) if f.start is not None else []
+        if f.start is not None and not groups:
+            return None
     shape = (
         dialect,
         f.start is not None,
@@ -562,7 +618,7 @@ def _json_list(value: Any) -> list[Any]:
 def timeline(session: DB, f: TimelineFilter, *, version: int | None = None) -> TimelinePage:
     """One page of merged events in (start, id) order, and the cursor of the next page."""
     granularity_spans = None
-    if f.start is not None:
+    if f.start is not None or f.actors:
         if version is None:
             version = data_version(session)[0]
         granularity_spans = spans.get(session, version)
