@@ -224,7 +224,9 @@ def test_reresolve_moves_claims_back_and_reports_them(session: Session) -> None:
     session.flush()
     merge.rederive(session, merge.attach(session, [mention]) | {call.id})
     session.commit()
-    assert event_with(session, "Also Thursday, Russian President").source_count == 2
+    disputed = event_with(session, "Also Thursday, Russian President")  # a day off: dissent
+    assert (disputed.source_count, disputed.agreement) == (3, "disputed")
+    assert disputed.dissent == [mention.id]
 
     report = reresolve(session)
     session.commit()
@@ -232,7 +234,8 @@ def test_reresolve_moves_claims_back_and_reports_them(session: Session) -> None:
         ("2022-02-23T05:00", "2022-02-24T05:00")
     ]
     assert "moved" in report.summary()
-    assert event_with(session, "Also Thursday, Russian President").source_count == 3
+    agreed = event_with(session, "Also Thursday, Russian President")
+    assert (agreed.source_count, agreed.agreement, agreed.dissent) == (3, "compatible", [])
     assert mention.resolver_version != "old"
 
 

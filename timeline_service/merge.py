@@ -6,7 +6,8 @@ hash, sentence offset):
 
 - a **day block** holds the mentions dated to one local calendar day or finer (the date
   value's first ten characters: ``2022-02-24``, ``2022-02-24T05:00``, ``2022-02-24TMO``);
-  different days never merge;
+  different days merge only as a *near miss*: clusters of adjacent days that report one
+  happening whose day is disputed (see :func:`near_miss` and :func:`_day_phase`);
 - a **coarse mention** (week, month, season, year) joins the best matching event of a
   day inside its range ("last February" joins the invasion of 24 February), else it
   clusters with the other coarse mentions of the same value.
@@ -253,6 +254,7 @@ class Signature:
     weight: float = 0.0
     family: str = ""
     fine: bool = False  # dated to a day or finer: see is_fine
+    relative: bool = False  # its day was counted from the publication, not written out
 
     def __post_init__(self) -> None:
         self.weight = _weight(self.terms)
@@ -267,8 +269,8 @@ class Signature:
 _COLUMNS = (
     _M.c.id, _M.c.document_id, _M.c.event_id, _M.c.sentence_start,
     _M.c.date_value, _M.c.granularity, _M.c.start_at, _M.c.end_at, _M.c.type,
-    _M.c.actors, _M.c.attribution, _M.c.terms, _M.c.sentence, _D.c.content_hash,
-    _D.c.published_at,
+    _M.c.actors, _M.c.attribution, _M.c.terms, _M.c.sentence, _M.c.basis, _M.c.when_text,
+    _D.c.content_hash, _D.c.published_at,
 )  # fmt: skip
 
 
@@ -296,7 +298,17 @@ def signature(row: Any, table: ActorTable | None = None) -> Signature:
         head=head,
         thread=(row.document_id, thread) if thread else None,
         published=row.published_at.isoformat() if row.published_at else "~",
+        relative=is_relative_day(row.basis, row.when_text),
     )
+
+
+def is_relative_day(basis: str | None, when_text: str | None) -> bool:
+    """Whether a claim's day was counted from the publication ("Thursday", "yesterday",
+    an undated statement) rather than written out ("February 24", "on the 24th"): such a
+    day is off by one when the anchor's day is (a late story, another time zone)."""
+    if basis not in (None, "expression"):
+        return True
+    return not re.search(r"\d", when_text or "")
 
 
 def _terms_from_text(sentence: str, event_type: str) -> tuple[str, ...]:
@@ -320,13 +332,13 @@ def similarity(a: Signature, b: Signature) -> float:
     return _weight(a.terms & b.terms) / smaller
 
 
-def same_event(a: Signature, b: Signature) -> float | None:
+def same_event(a: Signature, b: Signature, *, dated: bool = True) -> float | None:
     """How strongly two mentions report one event, or None when they cannot.
 
-    Dates must be compatible and types of one family. Material events (meetings, military
-    and diplomatic acts) need the same head concept and a shared actor; speech acts need
-    the same speaker, and the same head (a denial of taking part), the same run of one
-    speaker's sentences in a document, or similar words.
+    Dates must be compatible (unless ``dated`` is false) and types of one family. Material
+    events (meetings, military and diplomatic acts) need the same head concept and a shared
+    actor; speech acts need the same speaker, and the same head (a denial of taking part),
+    the same run of one speaker's sentences in a document, or similar words.
     """
     if a.family != b.family:
         return None
@@ -334,7 +346,7 @@ def same_event(a: Signature, b: Signature) -> float | None:
         return None
     if a.family != "speech" and (a.head is None or a.head != b.head):
         return None
-    if not values_compatible(a.value, b.value, a.span, b.span):
+    if dated and not values_compatible(a.value, b.value, a.span, b.span):
         return None
     sim = similarity(a, b)
     if a.family != "speech":
@@ -389,6 +401,46 @@ def cluster(sigs: Sequence[Signature]) -> list[list[Signature]]:
                 other.clear()
         clusters = [c for c in clusters if c]
     return clusters
+
+
+#: Families whose reports may disagree on the day by one and still be one event; military
+#: action recurs day after day, so two days of it are two events.
+DISPUTABLE = frozenset({"speech", "meeting", "diplomatic"})
+
+
+def near_miss(x: Sequence[Signature], y: Sequence[Signature]) -> bool:
+    """Whether two clusters of adjacent days report one happening with its day in dispute.
+
+    Other documents, a family where that is plausible (:data:`DISPUTABLE`), nothing that
+    rules it out between any two members (different actors, principals that are not one
+    party list within the other, speakers of a speech act that differ), the
+    same head concept in at least one pair (the same call, the same denial; mere similar
+    words are not enough), and at least one day counted from a publication date, where an
+    off-by-one day comes from (see :func:`is_relative_day`).
+    """
+    family = x[0].family
+    if family not in DISPUTABLE or y[0].family != family:
+        return False
+    if not any(s.relative for s in x) and not any(s.relative for s in y):
+        return False
+    if not {s.document_id for s in x}.isdisjoint(s.document_id for s in y):
+        return False
+    strong = False
+    for a in x:
+        for b in y:
+            if family == "speech" and a.speaker and b.speaker and a.speaker != b.speaker:
+                return False
+            if (
+                a.principals
+                and b.principals
+                and not (a.principals <= b.principals or b.principals <= a.principals)
+            ):  # the same parties: Putin's call with Macron is not his call with Lukashenko
+                return False
+            score = same_event(a, b, dated=False)
+            if score is None and a.actors and b.actors and a.actors.isdisjoint(b.actors):
+                return False
+            strong = strong or (score is not None and score >= 1.0 and a.head is not None)
+    return strong
 
 
 def _best_event(sig: Signature, events: Sequence[list[Signature]]) -> int | None:
@@ -677,25 +729,19 @@ def rebuild(session: Session, days: Iterable[date], values: Iterable[str]) -> se
     event was elsewhere and is unchanged, so only it and the day's new events compete —
     unless it was one of the day's old events, and then the claim's month is read whole.
     """
-    days = sorted(set(days))
     full = set(values)
     out = _Assigner(session)
     day_events: dict[int, list[Signature]] = {}
     old_day_events: set[int] = set()
     incremental: set[str] = set()
     with session.no_autoflush:
-        if days:
-            keys = {d.isoformat() for d in days}
-            block: dict[str, list[Signature]] = {k: [] for k in keys}
+        if days := set(days):
+            found, decided = _day_phase(session, days)
             old_members: dict[int, set[int]] = {}
-            for sig in _load(session, ((*_day_window(d), d.isoformat()) for d in days)):
-                if sig.fine and sig.value[:10] in keys:
-                    block[sig.value[:10]].append(sig)
+            for members in found:
+                for sig in members:
                     if sig.event_id is not None:
                         old_members.setdefault(sig.event_id, set()).add(sig.id)
-            found: list[list[Signature]] = []
-            for key in sorted(block):
-                found += cluster(block[key])
             out.clusters(found)
             out.write()
             for members in found:
@@ -705,10 +751,102 @@ def rebuild(session: Session, days: Iterable[date], values: Iterable[str]) -> se
             old_day_events = {
                 e for e, ids in old_members.items() if not ids <= new_members.get(e, set())
             }
-            incremental = _coarse_values_covering(session, days) - full
+            incremental = _coarse_values_covering(session, sorted(decided)) - full
         if full or incremental:
             _coarse_phase(session, out, full, incremental, day_events, old_day_events)
     return out.touched
+
+
+#: How far a day's change reaches: whether clusters of days d and d+1 join depends on the
+#: clusters of days d-1 to d+2 (see _day_phase).
+_REACH = 2
+
+
+def _day_phase(session: Session, touched: set[date]) -> tuple[list[list[Signature]], set[date]]:
+    """The day-level events around the touched days, and the days they were decided for.
+
+    Each day is clustered on its own. Then a cluster joins one of the next day when the
+    two are a :func:`near_miss` and each is the other's only one among its neighbouring
+    days' clusters, so the join of days d and d+1 is a function of the mentions of days
+    d-1 to d+2 alone: a change on day t re-decides the joins of days t-2 to t+2, reading
+    days t-3 to t+3. Untouched days keep their clustering, read back from their events.
+    """
+    one = timedelta(days=1)
+    decided = {t + k * one for t in touched for k in range(-_REACH, _REACH + 1)}
+    loaded = {t + k * one for t in touched for k in range(-_REACH - 1, _REACH + 2)}
+    pairs = {t + k * one for t in touched for k in range(-_REACH, _REACH)}  # (e, e + 1 day)
+    by_key = {d.isoformat(): d for d in loaded}
+    by_day: dict[date, list[Signature]] = {d: [] for d in loaded}
+    for sig in _load(session, (_day_window(d) for d in loaded)):
+        day = by_key.get(sig.value[:10]) if sig.fine else None
+        if day is not None:
+            by_day[day].append(sig)
+    clusters: dict[date, list[list[Signature]]] = {}
+    for day, sigs in by_day.items():
+        if day in touched or any(s.event_id is None for s in sigs):
+            clusters[day] = cluster(sigs)
+        else:  # unchanged: its events' members on this day are its clusters
+            groups: dict[int | None, list[Signature]] = {}
+            for sig in sorted(sigs, key=lambda s: s.order):
+                groups.setdefault(sig.event_id, []).append(sig)
+            clusters[day] = list(groups.values())
+
+    near: dict[int, list[tuple[date, list[Signature]]]] = {}
+
+    def neighbours(members: list[Signature], day: date) -> list[tuple[date, list[Signature]]]:
+        if id(members) not in near:
+            near[id(members)] = [
+                (side, other)
+                for side in (day - one, day + one)
+                for other in clusters.get(side, ())
+                if near_miss(members, other)
+            ]
+        return near[id(members)]
+
+    partner: dict[int, list[Signature]] = {}
+    for day in sorted(pairs):
+        for members in clusters[day]:
+            found = neighbours(members, day)
+            if len(found) != 1 or found[0][0] != day + one:
+                continue
+            other = found[0][1]
+            back = neighbours(other, day + one)
+            if len(back) == 1 and back[0][1] is members:
+                partner[id(members)] = other
+                partner[id(other)] = members
+    out: list[list[Signature]] = []
+    emitted: set[int] = set()
+    for day in sorted(decided):
+        for members in clusters[day]:
+            if id(members) in emitted:
+                continue
+            other = partner.get(id(members)) or _stored_partner(members, day, clusters, pairs)
+            emitted.add(id(members))
+            if other is not None:
+                emitted.add(id(other))
+                out.append([*members, *other])
+            else:
+                out.append(members)
+    return out, decided
+
+
+def _stored_partner(
+    members: list[Signature],
+    day: date,
+    clusters: dict[date, list[list[Signature]]],
+    pairs: set[date],
+) -> list[Signature] | None:
+    """The other day's half of an untouched cluster's event, when that join was not
+    re-decided (the pair of days lies beyond the reach of the change)."""
+    event_id = members[0].event_id
+    one = timedelta(days=1)
+    for side, first in ((day - one, day - one), (day + one, day)):
+        if first in pairs:
+            continue
+        for other in clusters.get(side, ()):
+            if other[0].event_id == event_id:
+                return other
+    return None
 
 
 def _coarse_phase(
@@ -829,8 +967,9 @@ def rederive(session: Session, event_ids: Iterable[int]) -> None:
                 Event.id.in_(stale)
             )
         ):
-            if is_fine(granularity, value):
-                days.add(local_range(value, start, end)[0])
+            if is_fine(granularity, value):  # its members may lie a day either side
+                day = local_range(value, start, end)[0]
+                days.update(day + timedelta(days=k) for k in (-1, 0, 1))
             else:
                 values.add(value)
         ids |= rebuild(session, days, values)
