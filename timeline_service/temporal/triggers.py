@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .fast_patterns import trie
 from .lexicon import DECADE_WORDS, MONTHS, SEASONS, WEEKDAYS
 
 _POD_WORDS = {"morning", "afternoon", "evening", "night", "overnight", "tonight"}
@@ -78,31 +79,10 @@ for _class, _members in TRIGGERS.items():
         _CLASSES_OF.setdefault(_member, []).append(_class)
 
 
-def _trie(words: list[str]) -> str:
-    """A regex alternation factored by common prefixes; Python's engine tries
-    alternatives one by one, so a flat list of 150 words is several times slower."""
-    tree: dict = {}
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return emit(tree)
-
-
 # Matched against the lower-cased text: case-insensitive matching is twice as slow.
 _TRIGGER_WORDS = re.compile(
     r"\d{1,2}[:.]\d\d(?!\d)|\d{2,4}'?s\b|'\d0s\b|\bq(?=[1-4]\b)|\d+|\b(?:"
-    + _trie([w for w in _CLASSES_OF if not w.startswith("#")])
+    + trie([w for w in _CLASSES_OF if not w.startswith("#")])
     + r")\b"
 )
 

@@ -1,0 +1,65 @@
+"""The fast pattern forms find exactly what their plain forms find."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from timeline_service.temporal.fast_patterns import Caseless, trie
+
+WORDS = ["say", "said", "says", "has learned", "a.m", "am", "an", "u.s.", "q"]
+TEXTS = [
+    "He said, she says; they say it has learned nothing at 5 a.m. in the U.S. Q1",
+    "SAID Says sAiD — AM A.M. an An",
+    "Preſident KELVIN \u212a ıstanbul İstanbul: said",
+    "ß ẞ ς Σ σ émigré ÉMIGRÉ said",
+    "",
+]
+
+
+def test_trie_matches_like_a_flat_alternation_longest_first() -> None:
+    flat = re.compile("|".join(re.escape(w) for w in sorted(WORDS, key=lambda w: (-len(w), w))))
+    factored = re.compile(trie(WORDS))
+    for text in TEXTS:
+        assert [m.span() for m in factored.finditer(text)] == [
+            m.span() for m in flat.finditer(text)
+        ]
+
+
+def test_trie_marks_are_tried_after_longer_words() -> None:
+    pattern = re.compile(trie(["U.S", "U.S\0", "U.S. Army\0"], {"\0": r"(?!\w)"}))
+    assert pattern.match("U.S. Army said").group() == "U.S. Army"
+    assert pattern.match("U.S. Navy").group() == "U.S"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        r"(?<![\w-])(?:said|says|am|president|kelvin|istanbul)(?![\w-])",
+        r"(?:,\s*)?(?<![\w-])(?:according to|as per)\s+",
+        r"(?P<word>pr[ae]sident\w*)|(?P<other>émigré)",
+    ],
+)
+def test_caseless_finds_what_ignorecase_finds(source: str) -> None:
+    fast = Caseless(source)
+    plain = re.compile(source, re.IGNORECASE)
+    for text in TEXTS + [t.upper() for t in TEXTS] + [t.swapcase() for t in TEXTS]:
+        assert [(m.span(), m.lastgroup) for m in fast.finditer(text)] == [
+            (m.span(), m.lastgroup) for m in plain.finditer(text)
+        ]
+        for pos in range(0, len(text) + 1, 7):
+            got, want = fast.search(text, pos), plain.search(text, pos)
+            assert (got and got.span()) == (want and want.span())
+
+
+def test_caseless_needles_only_skip_texts_without_a_match() -> None:
+    fast = Caseless(r"(?:,\s*)?according to\s+", needles=("according to",))
+    assert fast.search("no source here") is None
+    match = fast.search("It rose, ACCORDING TO officials")
+    assert match is not None and match.span() == (7, 22)
+
+
+def test_caseless_refuses_upper_case_patterns() -> None:
+    with pytest.raises(ValueError):
+        Caseless(r"\Wsaid")
