@@ -34,6 +34,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .temporal.fast_patterns import Caseless
+
 TYPES: dict[str, str] = {
     "statement": "Public statement, comment, appeal or stated intention",
     "meeting": "Call or meeting: phone call, talks, visit, summit, negotiations",
@@ -117,11 +119,10 @@ _TRIGGER_ORDER = ("meeting", "military", "diplomatic", "accusation", "threat", "
 
 # One pass over a text finds every concept: an alternation with a group per concept,
 # triggers first, so "military operation" is an operation before it is "military".
-_CONCEPTS_RE = re.compile(
+_CONCEPTS_RE = Caseless(
     r"(?<![\w-])(?:"
     + "|".join(f"(?P<{name}>{pattern})" for name, (_, pattern) in _CONCEPTS.items())
-    + r")(?![\w-])",
-    re.IGNORECASE,
+    + r")(?![\w-])"
 )
 CONCEPT_TYPES: dict[str, str] = {n: t for n, (t, _) in _CONCEPTS.items() if t}
 
@@ -130,6 +131,7 @@ CONCEPT_TYPES: dict[str, str] = {n: t for n, (t, _) in _CONCEPTS.items() if t}
 def concept_spans(text: str) -> tuple[tuple[str, int, int], ...]:
     """Every concept word of ``text``: (concept, start, end), in order."""
     return tuple((m.lastgroup or "", m.start(), m.end()) for m in _CONCEPTS_RE.finditer(text))
+
 
 # "called Lukashenko": a call when a capitalised name follows (not "called for", "so-called").
 _CALLED_NAME = re.compile(r"(?<![\w-])called (?=[A-Z][a-z])")
