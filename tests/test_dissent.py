@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_ingest_many import clear
+from test_ingest_many import articles, clear
 from test_merge import MANIFEST, open_session, seed, timeline
 
 from timeline_service import pipeline
@@ -150,3 +150,18 @@ def test_joins_depend_only_on_nearby_days(session: Session) -> None:
     assert days == {"2022-02-23", "2022-02-24"}
     assert event.agreement == "disputed" and len(event.dissent) == 2
     assert list(itertools.islice(event.dissent, 3)) == sorted(event.dissent)
+
+
+@pytest.mark.parametrize("gone", range(len(MANIFEST)))
+def test_deleting_a_document_leaves_the_timeline_of_the_rest(session: Session, gone: int) -> None:
+    """Whatever a document fed (day events, a disputed day, coarse claims such as CNN's
+    "last February" attached to its events) is re-derived as if it had never been."""
+    docs = [*articles(), wire()]
+    rest = [raw for i, raw in enumerate(docs) if i != gone]
+    list(pipeline.ingest_many(session, rest))
+    expected = timeline(session)
+    clear(session)
+    list(pipeline.ingest_many(session, docs))
+    stored = select(Document).where(Document.url == docs[gone].url)
+    pipeline.delete_document(session, session.scalars(stored).one())
+    assert timeline(session) == expected

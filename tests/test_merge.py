@@ -165,6 +165,57 @@ def test_deleting_a_document_rederives_exactly_its_events(database_url: str) -> 
     engine.dispose()
 
 
+DENIALS = [  # Lukashenko's denial, reported on two days of a month and for the month
+    ("https://example.org/a", date(2022, 3, 2), "said on March 1 that Belarusian troops were"),
+    ("https://example.org/b", date(2022, 3, 16), "said on March 15 that Belarusian troops were"),
+    ("https://example.org/c", date(2022, 4, 5), "said in March that his troops were"),
+]
+
+
+@pytest.mark.parametrize("which", ["attached", "other"])
+def test_a_month_claim_moves_to_the_next_best_event_when_its_event_goes(
+    database_url: str, which: str
+) -> None:
+    """ "In March" joins one of the month's two denials; delete that one's article and the
+    claim joins the other, as in a store that never had it (not left on its own)."""
+    docs = [
+        RawDocument(
+            text=f"Lukashenko denies again\n\nBelarusian President Alexander Lukashenko {words}"
+            " not taking part in the war in Ukraine.\n",
+            url=url,
+            published_at=published,
+        )
+        for url, published, words in DENIALS
+    ]
+    with open_session(database_url) as s:
+        for raw in docs:
+            pipeline.ingest(s, raw)
+        month = event_with(s, "said in March")
+        assert month.mention_count == 2 and month.granularity == "day"
+        urls = {url for url, _ in members(s, month)}
+        gone = next(d for d in docs[:2] if (d.url in urls) == (which == "attached"))
+        stored = select(Document).where(Document.url == gone.url)
+        pipeline.delete_document(s, s.scalars(stored).one())
+        after = timeline(s)
+        for table in (EventActor, Mention, Event, Document):
+            s.query(table).delete()
+        s.commit()
+        for raw in docs:
+            if raw is not gone:
+                pipeline.ingest(s, raw)
+        assert timeline(s) == after
+        assert event_with(s, "said in March").mention_count == 2
+
+
+def members(session: Session, event: Event) -> list[tuple[str, str]]:
+    query = (
+        select(Document.url, Mention.date_value)
+        .join(Mention, Mention.document_id == Document.id)
+        .where(Mention.event_id == event.id)
+    )
+    return [tuple(r) for r in session.execute(query)]
+
+
 def test_reingesting_returns_the_same_document_and_keys(session: Session) -> None:
     ingest(session, [0, 2])
     before = timeline(session)

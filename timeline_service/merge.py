@@ -632,12 +632,18 @@ def _coarse_values_covering(session: Session, days: Sequence[date]) -> set[str]:
     """The week-to-quarter values whose range covers one of the days (through the
     (granularity, start_at) index: such a range starts at most ~92 days earlier)."""
     out: set[str] = set()
+    runs: list[list[date]] = []  # runs of consecutive days: one range each
+    for d in sorted(days):
+        if runs and d - runs[-1][1] <= timedelta(days=1):
+            runs[-1][1] = d
+        else:
+            runs.append([d, d])
     clauses = [
         and_(
-            _M.c.start_at >= _utc_day(d) - ATTACH_SPAN - ZONE_MARGIN,
-            _M.c.start_at <= _utc_day(d) + ZONE_MARGIN,
+            _M.c.start_at >= _utc_day(first) - ATTACH_SPAN - ZONE_MARGIN,
+            _M.c.start_at <= _utc_day(last) + ZONE_MARGIN,
         )
-        for d in days
+        for first, last in runs
     ]
     if not clauses:
         return out
@@ -736,7 +742,7 @@ def rebuild(session: Session, days: Iterable[date], values: Iterable[str]) -> se
     incremental: set[str] = set()
     with session.no_autoflush:
         if days := set(days):
-            found, decided = _day_phase(session, days)
+            found = _day_phase(session, days)
             old_members: dict[int, set[int]] = {}
             for members in found:
                 for sig in members:
@@ -744,14 +750,20 @@ def rebuild(session: Session, days: Iterable[date], values: Iterable[str]) -> se
                         old_members.setdefault(sig.event_id, set()).add(sig.id)
             out.clusters(found)
             out.write()
+            changed: set[date] = set()  # days whose events gained or lost members
             for members in found:
-                day_events[members[0].event_id or 0] = sorted(members, key=lambda s: s.order)
-            new_members = {e: {s.id for s in m} for e, m in day_events.items()}
+                event_id = members[0].event_id or 0
+                day_events[event_id] = members
+                if event_id in out.touched:
+                    changed.update(date.fromisoformat(s.value[:10]) for s in members)
+            new_members = {e: {s.id for s in day_events[e]} for e in out.touched & set(day_events)}
             # events that lost members or vanished: a claim attached to one needs a full look
             old_day_events = {
-                e for e, ids in old_members.items() if not ids <= new_members.get(e, set())
+                e
+                for e, ids in old_members.items()
+                if e in out.touched and not ids <= new_members.get(e, set())
             }
-            incremental = _coarse_values_covering(session, sorted(decided)) - full
+            incremental = _coarse_values_covering(session, sorted(changed)) - full
         if full or incremental:
             _coarse_phase(session, out, full, incremental, day_events, old_day_events)
     return out.touched
@@ -762,8 +774,8 @@ def rebuild(session: Session, days: Iterable[date], values: Iterable[str]) -> se
 _REACH = 2
 
 
-def _day_phase(session: Session, touched: set[date]) -> tuple[list[list[Signature]], set[date]]:
-    """The day-level events around the touched days, and the days they were decided for.
+def _day_phase(session: Session, touched: set[date]) -> list[list[Signature]]:
+    """The day-level events of the touched days and of the days their joins reach.
 
     Each day is clustered on its own. Then a cluster joins one of the next day when the
     two are a :func:`near_miss` and each is the other's only one among its neighbouring
@@ -827,7 +839,7 @@ def _day_phase(session: Session, touched: set[date]) -> tuple[list[list[Signatur
                 out.append([*members, *other])
             else:
                 out.append(members)
-    return out, decided
+    return out
 
 
 def _stored_partner(
@@ -971,6 +983,13 @@ def rederive(session: Session, event_ids: Iterable[int]) -> None:
                 day = local_range(value, start, end)[0]
                 days.update(day + timedelta(days=k) for k in (-1, 0, 1))
             else:
+                values.add(value)
+        # coarse claims attached to these events lost (some of) what they matched: decide
+        # them afresh, as if the event had never been
+        for value, granularity in session.execute(
+            select(_M.c.date_value, _M.c.granularity).where(_M.c.event_id.in_(stale)).distinct()
+        ):
+            if not is_fine(granularity, value):
                 values.add(value)
         ids |= rebuild(session, days, values)
     if ids:
