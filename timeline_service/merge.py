@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -892,24 +893,22 @@ def _coarse_phase(
     )  # fmt: skip
     current = {s.event_id for v in incremental for s in coarse_by_value[v] if s.event_id}
     current_sigs = _load_events(session, current - set(day_events)) if current else []
+    pools = {
+        "incremental": _DayPool([s for m in day_events.values() for s in m] + current_sigs),
+        "attaching": _DayPool(month_sigs),
+    }
     loose: list[list[Signature]] = []
     for value, coarse in coarse_by_value.items():
         if not coarse:
             continue
-        lo, hi = ranges[value][0].isoformat(), ranges[value][1].isoformat()
-        by_event: dict[int, list[Signature]] = {}
         if value in incremental and coarse[0].granularity in ATTACHING:
-            pool = [s for members in day_events.values() for s in members] + current_sigs
+            pool = pools["incremental"]
         elif value in attaching:
-            pool = month_sigs
+            pool = pools["attaching"]
         else:
-            pool = []
-        for sig in pool:
-            if sig.fine and sig.event_id is not None and lo <= sig.value[:10] < hi:
-                by_event.setdefault(sig.event_id, []).append(sig)
-        events = [sorted(v, key=lambda s: s.order) for _, v in sorted(by_event.items())]
+            pool = _DayPool([])
+        candidates = pool.candidates(*ranges[value])
         unattached = []
-        candidates = _Candidates(events)
         for sig in sorted(coarse, key=lambda s: s.order):
             target = candidates.best(sig)
             if target is None:
@@ -919,6 +918,32 @@ def _coarse_phase(
         loose += cluster(unattached)
     out.clusters(loose)
     out.write()
+
+
+class _DayPool:
+    """Day-level mentions with events, by day, and the candidate index of each range of
+    days asked for (built once: many coarse values share a month)."""
+
+    def __init__(self, sigs: Iterable[Signature]) -> None:
+        fine = sorted(
+            (s.value[:10], s.event_id, s.order, s)
+            for s in sigs
+            if s.fine and s.event_id is not None
+        )
+        self.days = [day for day, *_ in fine]
+        self.sigs = [s for *_, s in fine]
+        self.built: dict[tuple[date, date], _Candidates] = {}
+
+    def candidates(self, first: date, after: date) -> _Candidates:
+        if (first, after) not in self.built:
+            lo = bisect_left(self.days, first.isoformat())
+            hi = bisect_left(self.days, after.isoformat())
+            by_event: dict[int, list[Signature]] = {}
+            for sig in self.sigs[lo:hi]:
+                by_event.setdefault(sig.event_id or 0, []).append(sig)
+            events = [sorted(v, key=lambda s: s.order) for _, v in sorted(by_event.items())]
+            self.built[(first, after)] = _Candidates(events)
+        return self.built[(first, after)]
 
 
 def _load_events(session: Session, event_ids: set[int]) -> list[Signature]:
@@ -1024,6 +1049,8 @@ def _rederive(session: Session, ids: list[int]) -> None:
             delete(Event).where(Event.id.in_(empty)),
             execution_options={"synchronize_session": "fetch"},
         )
+    ev = Event.__table__
+    keys = dict(session.execute(select(ev.c.id, ev.c.key).where(ev.c.id.in_(list(by_event)))).all())
     updates, actor_rows = [], []
     for event_id, members in sorted(by_event.items()):
         members.sort(key=lambda r: (r.content_hash, r.sentence_start))
@@ -1048,27 +1075,20 @@ def _rederive(session: Session, ids: list[int]) -> None:
                 "first_reported_at": min(published) if published else None,
             }
         )  # fmt: skip
-        actor_rows += [{"event_id": event_id, "actor": a} for a in actors]
+        # each actor row repeats its event's timeline columns: the actor filter reads them
+        # in timeline order (models.EventActor)
+        actor_rows += [
+            {"event_id": event_id, "actor": a, "granularity": when.granularity,
+             "start_at": when.start, "end_at": when.end, "key": keys[event_id]}
+            for a in actors
+        ]  # fmt: skip
     if updates:
-        table = Event.__table__
         session.execute(
-            table.update().where(table.c.id == bindparam("b_id")),
+            ev.update().where(ev.c.id == bindparam("b_id")),
             [{"b_id": u.pop("id"), **u} for u in updates],
         )
     if actor_rows:
-        # each actor row repeats its event's timeline columns, copied from the event row
-        # just updated: the actor filter reads them in timeline order (models.EventActor)
-        ev = Event.__table__
-        session.execute(
-            insert(EventActor.__table__).from_select(
-                ["event_id", "actor", "granularity", "start_at", "end_at", "key"],
-                select(
-                    ev.c.id, bindparam("actor", type_=EventActor.actor.type),
-                    ev.c.granularity, ev.c.start_at, ev.c.end_at, ev.c.key,
-                ).where(ev.c.id == bindparam("event_id")),
-            ),
-            actor_rows,
-        )  # fmt: skip
+        session.execute(insert(EventActor), actor_rows)
     for event_id in by_event:
         event = session.identity_map.get(identity_key(Event, (event_id,)))
         if event is not None:
