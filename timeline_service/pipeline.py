@@ -359,9 +359,11 @@ copyreg.pickle(PluginRejected, lambda e: (PluginRejected, (e.plugin, e.detail)))
 copyreg.pickle(UnknownSource, lambda e: (UnknownSource, (e.slug,)))
 
 
-def _identity(raw: RawDocument) -> list[str]:
-    """What makes two inputs one document: the same words, or the same URL."""
-    return ["hash:" + content_hash(raw)] + (["url:" + raw.url] if raw.url else [])
+def _identity(raw: RawDocument) -> tuple[str, list[str]]:
+    """The input's content hash, and what makes two inputs one document: the same words,
+    or the same URL."""
+    digest = content_hash(raw)
+    return digest, ["hash:" + digest] + (["url:" + raw.url] if raw.url else [])
 
 
 def _ingest_one(
@@ -383,7 +385,8 @@ def _ingest_batch(
     time_budget: float | None,
 ) -> list[Outcome]:
     """Store one batch; ``work[i]()`` prepares ``raws[i]`` (or hands over its preparation)."""
-    hashes = [content_hash(raw) for raw in raws]
+    identities = [_identity(raw) for raw in raws]
+    hashes = [digest for digest, _ in identities]
     urls = [raw.url for raw in raws if raw.url]
     stored: dict[str, Document] = {}
     for document in session.scalars(
@@ -396,8 +399,7 @@ def _ingest_batch(
     first_of: dict[str, int] = {}  # identity -> index of the batch's document that has it
     duplicates: dict[int, int] = {}  # index -> index of the batch's copy it repeats
     prepared: list[tuple[int, Prepared]] = []
-    for i, raw in enumerate(raws):
-        identity = _identity(raw)
+    for i, (raw, (_, identity)) in enumerate(zip(raws, identities, strict=True)):
         known = next((stored[k] for k in identity if k in stored), None)
         if known is not None:
             outcomes[i] = Outcome(raw, IngestResult(known, False, []))
