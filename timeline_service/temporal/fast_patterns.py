@@ -43,6 +43,31 @@ def trie(words: Iterable[str], marks: Mapping[str, str] | None = None) -> str:
     return emit(tree)
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
+def word_starts(
+    pattern: re.Pattern[str], text: str, inside: re.Pattern[str] = _WORD_CHAR
+) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` in ``text`` that no character matching ``inside`` comes
+    just before: what ``finditer`` finds with the look-behind ``(?<!\\w)`` (by default)
+    in front of the pattern. It is checked here rather than in the pattern because a
+    leading look-behind stops the engine from skipping ahead to the pattern's first
+    letters, which is most of its speed.
+
+    ``pattern`` must start with a word character and never match the empty string.
+    """
+    search = pattern.search
+    pos = 0
+    while (m := search(text, pos)) is not None:
+        start = m.start()
+        if start and inside.match(text, start - 1):  # mid-word: try one further on
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 # The only characters that lower-casing lengthens (U+0130) or that case-insensitive
 # matching pairs with an ASCII letter other than its own upper case (U+0131, U+017F,
 # U+212A). In a text without them, lower-casing keeps every offset, turns a character
@@ -91,3 +116,10 @@ class Caseless:
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         pattern, subject = self._pick(text)
         return iter(()) if pattern is None else pattern.finditer(subject)
+
+    def word_starts(
+        self, text: str, inside: re.Pattern[str] = _WORD_CHAR
+    ) -> Iterator[re.Match[str]]:
+        """:func:`word_starts`, case-insensitively (``inside`` sees the lower-cased text)."""
+        pattern, subject = self._pick(text)
+        return iter(()) if pattern is None else word_starts(pattern, subject, inside)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
 
 from .calendar_math import SEASON_START_MONTH, add_months
 from .lexicon import PART_OF_DAY_HOURS
@@ -75,6 +76,7 @@ def _bounds(value: str, zone: tzinfo, utc_offset: str | None, span_days: int):
     return None
 
 
+@lru_cache(maxsize=4096)  # pure, and a document's dates recur (the publication day, ...)
 def interval_for(
     value: str | None,
     zone: tzinfo,

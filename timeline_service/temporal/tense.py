@@ -63,6 +63,7 @@ _INTENT = {
     "decided", "offered", "threatened", "slated", "poised", "prepared", "preparing",
 }  # fmt: skip
 
+_CAPITAL = re.compile(r"[A-Z]")
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'(?:ll|ve|d|s|re)\b|n't|[^\sA-Za-z]+")
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these"}
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\n")
@@ -155,7 +156,7 @@ def _word_role(
         # "the proposed merger", "Series H preferred shares": adjectives, not verbs.
         if (
             w.startswith("un")
-            or (prev is not None and (prev.lower() in _DETERMINERS or re.fullmatch(r"[A-Z]", prev)))
+            or (prev is not None and (prev.lower() in _DETERMINERS or _CAPITAL.fullmatch(prev)))
             or (
                 prev is not None
                 and prev2 is not None
@@ -180,11 +181,15 @@ def _groups(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, in
             broken = "\n" in text[words[k - 1][1] : words[k][0]]
             line_start[k] = k if broken else line_start[k - 1]
     groups: list[tuple[int, int, str, bool]] = []
-    i = 0
-    while i < len(words):
-        low = words[i][2].lower()
-        if low not in _CUE_WORDS and not (len(low) > 4 and low.endswith("ed")):
-            i += 1  # the common case: not a verb-group word at all
+    # Most words cannot be part of a verb group: look only at those that can.
+    cues = [
+        k
+        for k, (_, _, word) in enumerate(words)
+        if (low := word.lower()) in _CUE_WORDS or (len(low) > 4 and low.endswith("ed"))
+    ]
+    taken = 0  # words before this one are in a group already
+    for i in cues:
+        if i < taken:
             continue
         first = line_start[i]
         same_line = i + 1 < len(words) and line_start[i + 1] == first
@@ -193,7 +198,6 @@ def _groups(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, in
         prev2 = words[i - 2][2] if i - 2 >= first else None
         role = _word_role(words[i][2], nxt, prev, prev2)
         if role is None or role == "chain":
-            i += 1
             continue
         start, tense, j, size = words[i][0], role, i + 1, 1
         head = words[i][2].lower()
@@ -216,7 +220,7 @@ def _groups(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, in
         end = words[j - 1][1]
         reporting = size == 1 and words[i][2].lower() in _REPORTING
         groups.append((start, end, tense, reporting))
-        i = j
+        taken = j
     return groups
 
 

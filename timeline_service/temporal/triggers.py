@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .fast_patterns import trie
+from .fast_patterns import trie, word_starts
 from .lexicon import DECADE_WORDS, MONTHS, SEASONS, WEEKDAYS
 
 _POD_WORDS = {"morning", "afternoon", "evening", "night", "overnight", "tonight"}
@@ -80,10 +80,18 @@ for _class, _members in TRIGGERS.items():
 
 
 # Matched against the lower-cased text: case-insensitive matching is twice as slow.
+# Numbers (clock times, decades, "'60s", digits) and trigger words are two scans, each
+# led by a character set the engine skips through quickly. Their matches never overlap:
+# words hold no digits or apostrophes, and a number ends in a digit or in an "s" after
+# one ("1990s") or after an apostrophe ("1990's"), where only a word "s" could start. So
+# they find what one alternation of both finds (checked below, as the word list grows).
+_NUMBERS = re.compile(r"[\d'](?:(?<=\d)(?:\d?[:.]\d\d(?!\d)|\d{1,3}'?s\b|\d*)|(?<=')\d0s\b)")
+_WORDS = [w for w in _CLASSES_OF if not w.startswith("#")]
+if "s" in _WORDS or not all(re.fullmatch(r"[a-z][^\d']*", w) for w in _WORDS):
+    raise AssertionError("trigger words must start with a letter and hold no digit or apostrophe")
+_END, _Q = "\0", "\1"  # a word's end; "q" of "Q1" (never also the word "q": a digit follows)
 _TRIGGER_WORDS = re.compile(
-    r"\d{1,2}[:.]\d\d(?!\d)|\d{2,4}'?s\b|'\d0s\b|\bq(?=[1-4]\b)|\d+|\b(?:"
-    + trie([w for w in _CLASSES_OF if not w.startswith("#")])
-    + r")\b"
+    trie([w + _END for w in _WORDS] + ["q" + _Q], {_END: r"\b", _Q: r"(?=[1-4]\b)"})
 )
 
 
@@ -101,7 +109,9 @@ def windows(text: str) -> dict[str, list[tuple[int, int]]]:
     """Per trigger class, merged text windows around the words that trigger it."""
     hits: dict[str, list[tuple[int, int]]] = {k: [] for k in TRIGGERS}
     n = len(text)
-    for m in _TRIGGER_WORDS.finditer(text.lower()):
+    lowered = text.lower()
+    found = [*_NUMBERS.finditer(lowered), *word_starts(_TRIGGER_WORDS, lowered)]
+    for m in sorted(found, key=lambda m: m.start()):
         key = _token_key(m.group())
         start, end = m.span()
         for cls in _CLASSES_OF.get(key, ()):
