@@ -24,12 +24,13 @@ from typing import Any
 
 import yaml
 
-from .temporal.fast_patterns import Caseless, trie
+from .temporal.fast_patterns import Caseless, trie, word_starts
 
 DATA_FILE = Path(__file__).with_name("data") / "actors.yaml"
 ENV_FILES = "TIMELINE_ACTORS_FILES"
 
 _WORD_BEFORE = r"(?<![\w’'-])"
+_BEFORE_WORD = re.compile(r"[\w’'-]")  # what _WORD_BEFORE rules out
 _TOKEN = re.compile(r"\w+")
 
 
@@ -105,22 +106,10 @@ class _Lexicon:
                 keys.append(p + _END)
             elif p[-1] == "." and _TOKEN.match(p[-2:]) and p[:-1] not in self.phrases:
                 keys.append(p)
-        # No look-behind for the word start: it would stop the engine from skipping
-        # ahead to the phrases' first letters, which is most of the speed.
         self._pattern = re.compile(trie(keys, {_END: r"(?!\w)"}))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        spans: list[tuple[int, int]] = []
-        search = self._pattern.search
-        pos = 0
-        while (m := search(text, pos)) is not None:
-            start = m.start()
-            if start and _TOKEN.match(text, start - 1):  # mid-word: not a phrase start
-                pos = start + 1
-                continue
-            spans.append(m.span())
-            pos = m.end()
-        return spans
+        return [m.span() for m in word_starts(self._pattern, text)]
 
 
 def _date(value: Any) -> date | None:
@@ -238,15 +227,29 @@ class ActorTable:
         self._demonym_words = _Lexicon(demonyms)
         self._compiled = (
             re.compile(role),
-            Caseless(rf"{_WORD_BEFORE}(?:{plural}|{titles}){_WORD_AFTER}"),
+            Caseless(rf"{self._any_title()}{_WORD_AFTER}"),  # after a _WORD_BEFORE
         )
         return self._compiled
+
+    def _any_title(self) -> str:
+        """A title or its plural, plurals first: one prefix-factored alternation (which
+        the engine can skip through) when that finds the same, as it does unless a title
+        continues a plural with another word."""
+        plurals = [t + "s" for t in self.titles]
+        if any(
+            t.startswith(p) and not re.match(r"[\w-]", t[len(p) :])
+            for p in plurals
+            for t in self.titles
+            if len(t) > len(p)
+        ):
+            return f"(?:{trie(plurals)}|{trie(self.titles)})"
+        return f"(?:{trie([*plurals, *self.titles])})"
 
     def _role_matches(self, text: str) -> list[re.Match[str]]:
         """Office phrases, searched only around title words (a cheap pre-filter)."""
         role_re, title_re = self._patterns()
         found: dict[tuple[int, int], re.Match[str]] = {}
-        for t in title_re.finditer(text):
+        for t in title_re.word_starts(text, _BEFORE_WORD):
             lo, hi = max(0, t.start() - 80), min(len(text), t.end() + 80)
             for m in role_re.finditer(text, lo, hi):
                 if m.start() <= t.start() and t.end() <= m.end():

@@ -152,7 +152,8 @@ class Trigger:
     end: int
 
 
-def triggers(text: str) -> list[Trigger]:
+@lru_cache(maxsize=1024)  # a mention's content is typed, then asked for its head
+def triggers(text: str) -> tuple[Trigger, ...]:
     """Every trigger word of ``text``, in order of position."""
     found = [
         Trigger(name, CONCEPT_TYPES[name], start, end)
@@ -161,7 +162,7 @@ def triggers(text: str) -> list[Trigger]:
     ]
     found += [Trigger("call", "meeting", m.start(), m.end()) for m in _CALLED_NAME.finditer(text)]
     found.sort(key=lambda t: (t.start, _TRIGGER_ORDER.index(t.type)))
-    return found
+    return tuple(found)
 
 
 def asserted(text: str, at: int, window: int = 6) -> bool:

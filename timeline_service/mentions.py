@@ -89,10 +89,16 @@ class EventMention:
 # A sentence ends at . ! or ? (optionally followed by a closing quote) before whitespace
 # and a capital or an opening quote, unless the period closes a common abbreviation.
 _SENTENCE_END = re.compile(r"""(?<=[.!?])["”’)]?\s+(?=["“‘(]?[A-Z0-9])""")
+_ABBREVIATION_WORDS = [
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Sgt", "Capt", "Gov", "Sen", "Rep", "St",
+    "Jr", "Sr", "No", "vs", "etc", "U.S", "U.K", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec", "a.m", "p.m",
+]  # fmt: skip
 _ABBREVIATIONS = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|No|vs|etc|U\.S|U\.K|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|a\.m|p\.m|[A-Z])\.$"
+    r"\b(?:" + "|".join(map(re.escape, _ABBREVIATION_WORDS)) + r"|[A-Z])\.$"
 )
+# A match is one of the words and its period: only a head's last characters are searched.
+_ABBREVIATION_SIZE = max(map(len, _ABBREVIATION_WORDS)) + 1
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -109,7 +115,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         pieces: list[tuple[int, int]] = []
         for m in _SENTENCE_END.finditer(chunk):
             head = chunk[cursor : m.start()].rstrip('"”’)')
-            if _ABBREVIATIONS.search(head):
+            if _ABBREVIATIONS.search(head, max(0, len(head) - _ABBREVIATION_SIZE)):
                 continue
             end = m.start() + len(chunk[m.start() : m.end()].rstrip())
             pieces.append((cursor, end))
