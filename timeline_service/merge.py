@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select
+from sqlalchemy import and_, bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -1043,7 +1043,8 @@ def _rederive(session: Session, ids: list[int]) -> None:
     for r in rows:
         by_event.setdefault(r.event_id, []).append(r)
     empty = [i for i in ids if i not in by_event]
-    session.execute(delete(EventActor).where(EventActor.event_id.in_(ids)))
+    actor_table = EventActor.__table__
+    session.execute(actor_table.delete().where(actor_table.c.event_id.in_(ids)))
     if empty:
         session.execute(
             delete(Event).where(Event.id.in_(empty)),
@@ -1088,7 +1089,7 @@ def _rederive(session: Session, ids: list[int]) -> None:
             [{"b_id": u.pop("id"), **u} for u in updates],
         )
     if actor_rows:
-        session.execute(insert(EventActor), actor_rows)
+        session.execute(actor_table.insert(), actor_rows)  # Core: no ORM bulk pass
     for event_id in by_event:
         event = session.identity_map.get(identity_key(Event, (event_id,)))
         if event is not None:
