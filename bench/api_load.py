@@ -211,6 +211,15 @@ def generate(url: str, n_events: int, templates: list[Template], seed: int = 7) 
             conn.exec_driver_sql("PRAGMA synchronous = OFF")
         for ix in indexes:
             ix.drop(conn)
+        # PostgreSQL's full-text indexes (migration 0005, not in the models) likewise
+        searching = []
+        if not sqlite:
+            searching = conn.execute(
+                text("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE :n"),
+                {"n": "ix_%_search"},
+            ).all()
+            for name, _ in searching:
+                conn.execute(text(f'DROP INDEX "{name}"'))
     w_source, w_document, w_event, w_actor, w_mention = (
         Writer(m.__table__, sqlite) for m in (Source, Document, Event, EventActor, Mention)
     )
@@ -322,6 +331,8 @@ def generate(url: str, n_events: int, templates: list[Template], seed: int = 7) 
         conn.execute(update(DataVersion).values(version=DataVersion.version + 1))
         for ix in indexes:
             ix.create(conn)
+        for _, definition in searching:
+            conn.execute(text(definition))
         if engine.dialect.name == "postgresql":
             for table in ("sources", "documents", "events", "mentions"):
                 conn.execute(

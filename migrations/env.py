@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import pool
 
 from timeline_service.db import make_engine
-from timeline_service.models import Base
+from timeline_service.models import Base, include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -27,6 +27,7 @@ def run_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -56,6 +57,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

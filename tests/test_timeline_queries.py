@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import seed_manifest, seed_text
 
@@ -142,18 +144,96 @@ def test_type_agreement_and_min_sources(seeded, client):
     assert bad.status_code == 400 and "agreement" in bad.json["errors"]
 
 
-def test_text_search_covers_titles_and_sentences_literally(seeded, client):
-    everything = pages(client, limit=500)
-    word = "phone"
-    want = [
-        e["id"]
-        for e in everything
-        if word in (e["title"] + " ".join(s["sentence"] for s in e["sources"])).lower()
+def texts(event: dict) -> list[set[str]]:
+    """An event's title and each of its evidence sentences, as sets of lower-case words."""
+    return [
+        set(re.findall(r"[a-z0-9]+", t.lower()))
+        for t in [event["title"], *(m["sentence"] for m in event["mentions"])]
     ]
-    assert want
-    assert [e["id"] for e in pages(client, q="PHONE")] == want
-    assert pages(client, q="%") == [], "LIKE wildcards are matched literally"
-    assert pages(client, q="_") == []
+
+
+def searched(client, q: str) -> list[str]:
+    return [e["id"] for e in pages(client, q=q, limit=500)]
+
+
+@pytest.fixture(params=["collected", "scanned"])
+def search_plan(request, monkeypatch):
+    """Both plans of a search on PostgreSQL: matches collected from the index, or the
+    window's events tested in turn (a common search); SQLite always collects."""
+    from timeline_service import queries
+
+    if request.param == "scanned":
+        monkeypatch.setattr(queries, "COMMON_SEARCH_ROWS", 0)
+    return request.param
+
+
+def test_text_search_finds_words_and_their_stems_in_titles_and_sentences(
+    seeded, client, search_plan
+):
+    everything = pages(client, limit=500, include="mentions")
+    want = [e["id"] for e in everything if any("troops" in t for t in texts(e))]
+    assert 1 < len(want) < len(everything)
+    assert searched(client, "troops") == want
+    assert searched(client, "Troops!") == want, "case and punctuation do not matter"
+    assert searched(client, "troop") == want, "words match by their stem"
+    assert searched(client, "nonsensicalwordzz") == []
+    # a word only one seed sentence has finds that event alone
+    once = [e["id"] for e in everything if any("slaughter" in t for t in texts(e))]
+    assert len(once) == 1 and searched(client, "slaughter") == once
+
+
+def test_text_search_words_are_anded_within_a_title_or_a_sentence(seeded, client, search_plan):
+    everything = pages(client, limit=500, include="mentions")
+    both = [e["id"] for e in everything if any({"troops", "border"} <= t for t in texts(e))]
+    troops = searched(client, "troops")
+    assert both and set(both) < set(troops)
+    assert searched(client, "troops border") == both
+    assert searched(client, "border troops") == both, "word order does not matter"
+    assert searched(client, "troops nonsensicalwordzz") == []
+
+
+@pytest.mark.parametrize(
+    "q",
+    ['"', '"troops', "*", "troops*", "(", "troops)", "NEAR(troops border)", "NOT", "AND OR",
+     "title:troops", "^troops", "-troops", "%", "_", "\\", "'", "troops' OR 1=1 --", "\u00e9"],
+)  # fmt: skip
+def test_text_search_reads_query_syntax_as_plain_words(seeded, client, q):
+    response = client.get("/v1/timeline", query_string={"q": q, "limit": 500})
+    assert response.status_code == 200, response.json
+    words = re.findall(r"[^\W_]+", q)
+    if not words:
+        assert response.json["events"] == [], "no word, nothing found"
+
+
+def test_text_search_follows_deletes_reingests_and_title_changes(seeded, client, app, search_plan):
+    from sqlalchemy import text
+
+    everything = {e["id"]: e for e in pages(client, limit=500)}
+    (found,) = searched(client, "slaughter")
+    documents = {s["document_id"] for s in everything[found]["sources"]}
+    urls = {client.get(f"/v1/documents/{d}").json["url"] for d in documents}
+    for d in documents:
+        assert client.delete(f"/v1/documents/{d}").status_code == 204
+    assert searched(client, "slaughter") == []
+    for entry in seed_manifest():
+        if entry["url"] in urls:
+            fields = ("url", "published_at", "source", "title")
+            payload = {k: v for k, v in entry.items() if k in fields}
+            posted = client.post(
+                "/v1/documents", json={"text": seed_text(entry["file"]), **payload}
+            )
+            assert posted.status_code == 201, posted.json
+    assert searched(client, "slaughter") == [found], "re-ingested, found again, same id"
+    engine = app.extensions["timeline_db"].kw["bind"]
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE events SET title = 'Quetzalcoatl summit' WHERE key = :k"), {"k": found}
+        )
+    assert searched(client, "quetzalcoatl") == [found]
+    if engine.dialect.name == "sqlite":  # the FTS5 tables agree with their content tables
+        with engine.begin() as conn:
+            for fts in ("events_fts", "mentions_fts"):
+                conn.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
 
 
 def test_total_only_on_request(seeded, client):

@@ -57,6 +57,18 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+#: full-text search objects made by migration 0005 outside the models (FTS5 tables and
+#: their shadow tables on SQLite, GIN expression indexes on PostgreSQL); schema
+#: comparisons leave them alone (see :func:`include_name`)
+FULL_TEXT_OBJECTS = ("events_fts", "mentions_fts", "ix_events_title_search")
+FULL_TEXT_OBJECTS += ("ix_mentions_sentence_search",)
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic's ``include_name`` hook: compare everything but the full-text objects."""
+    return name is None or not name.startswith(FULL_TEXT_OBJECTS)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}

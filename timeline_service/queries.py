@@ -29,18 +29,23 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     String,
     bindparam,
+    column,
     exists,
+    false,
     func,
+    literal_column,
     or_,
     select,
+    table,
     type_coerce,
     union_all,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .models import DataVersion, Document, Event, EventActor, Mention, Source
 from .timeutil import parse_timestamp, rfc3339, utc
@@ -297,12 +302,89 @@ def _columns(columns: Iterable[Any], dialect: str) -> list[Any]:
     return [type_coerce(c, String).label(c.key) if c.key in _TIMESTAMPS else c for c in columns]
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+_WORD = re.compile(r"[^\W_]+")
+_EVENTS_FTS = table("events_fts", column("rowid"))
+_MENTIONS_FTS = table("mentions_fts", column("rowid"))
 
 
-def _conditions(f: TimelineFilter) -> list[ColumnElement[bool]]:
+def search_words(text: str | None) -> list[str]:
+    """The words of a ``q=`` value: runs of letters and digits; everything else (quotes,
+    ``*``, parentheses, operators' punctuation) only separates them."""
+    return _WORD.findall(text or "")[:32]
+
+
+#: on PostgreSQL, a search matching more sentences than this tests the window's events
+#: one by one instead of collecting its matches (see :func:`common_search`)
+COMMON_SEARCH_ROWS = 20_000
+
+
+def _search(dialect: str, common: bool = False) -> ColumnElement[bool]:
+    """Events whose title, or one of whose evidence sentences, holds every word of
+    ``q`` (stemmed): SQLite's FTS5 tables, PostgreSQL's ``to_tsvector`` GIN indexes
+    (both made by migration 0005).
+
+    The matching events are collected from the full-text indexes once per index range
+    read, so a search costs about as much as it has matches in the whole database (a
+    rare word is cheap, the commonest words cost most; see ``docs/api.md``). On
+    PostgreSQL a ``common`` search instead tests each event of the window in timeline
+    order, which soon fills a page when many events match (collecting hundreds of
+    thousands of matches would overflow the bitmap and re-read every sentence).
+    """
+    words = bindparam("search")
+    if dialect == "sqlite":
+        titles = select(_EVENTS_FTS.c.rowid).where(literal_column("events_fts").op("MATCH")(words))
+        sentences = (
+            select(Mention.event_id)
+            .select_from(_MENTIONS_FTS)
+            .join(Mention, Mention.id == _MENTIONS_FTS.c.rowid)
+            .where(literal_column("mentions_fts").op("MATCH")(words))
+        )
+    else:
+        english = literal_column("'english'")
+        query = func.plainto_tsquery(english, words)
+        if common:
+            return or_(
+                func.to_tsvector(english, Event.title).op("@@")(query),
+                exists().where(
+                    Mention.event_id == Event.id,
+                    func.to_tsvector(english, Mention.sentence).op("@@")(query),
+                ),
+            )
+        other = aliased(Event)
+        titles = select(other.id).where(func.to_tsvector(english, other.title).op("@@")(query))
+        sentences = select(Mention.event_id).where(
+            func.to_tsvector(english, Mention.sentence).op("@@")(query)
+        )
+    return Event.id.in_(union_all(titles, sentences))
+
+
+def common_search(session: DB, f: TimelineFilter) -> bool:
+    """On PostgreSQL, whether ``q`` matches more than :data:`COMMON_SEARCH_ROWS`
+    sentences: one count through the GIN index that stops there."""
+    dialect = _engine(session).dialect.name
+    if dialect == "sqlite" or not search_words(f.q):
+        return False
+    english = literal_column("'english'")
+    query = func.plainto_tsquery(english, bindparam("search"))
+    found = select(Mention.id).where(func.to_tsvector(english, Mention.sentence).op("@@")(query))
+    limit = bindparam("search_limit", type_=Integer)
+    counted = select(func.count()).select_from(found.limit(limit).subquery())
+    params = {**_parameters(f, dialect), "search_limit": COMMON_SEARCH_ROWS + 1}
+    rows = _run(session, ("search-count",), counted, params)
+    return bool(rows) and rows[0][0] > COMMON_SEARCH_ROWS
+
+
+def _search_parameter(words: list[str], dialect: str) -> str:
+    """The ``q`` words as the backend's query: FTS5 phrases of one word each (quoted, so
+    no word is read as an operator) joined by AND; plain words for ``plainto_tsquery``."""
+    if dialect == "sqlite":
+        return " ".join(f'"{w}"' for w in words)
+    return " ".join(words)
+
+
+def _conditions(
+    f: TimelineFilter, dialect: str = "default", common: bool = False
+) -> list[ColumnElement[bool]]:
     """Every filter except the date window, as bound parameters named after the filter.
 
     Only which filters are present shapes the statement; their values are parameters, so
@@ -335,15 +417,7 @@ def _conditions(f: TimelineFilter) -> list[ColumnElement[bool]]:
             )
         )
     if f.q:
-        like = bindparam("like")
-        conds.append(
-            or_(
-                Event.title.ilike(like, escape="\\"),
-                exists().where(
-                    Mention.event_id == Event.id, Mention.sentence.ilike(like, escape="\\")
-                ),
-            )
-        )
+        conds.append(_search(dialect, common) if search_words(f.q) else false())
     if f.after is not None:
         conds.append(Event.start_at >= bindparam("after_start"))
         conds.append(
@@ -352,13 +426,14 @@ def _conditions(f: TimelineFilter) -> list[ColumnElement[bool]]:
     return conds
 
 
-def _parameters(f: TimelineFilter) -> dict[str, Any]:
+def _parameters(f: TimelineFilter, dialect: str = "default") -> dict[str, Any]:
+    words = search_words(f.q)
     values: dict[str, Any] = {
         "end": f.end,
         "type": f.type,
         "agreement": f.agreement,
         "min_sources": f.min_sources,
-        "like": _like(f.q) if f.q else None,
+        "search": _search_parameter(words, dialect) if words else None,
     }
     values.update((f"actor{i}", a) for i, a in enumerate(f.actors))
     values.update((f"source{i}", v) for i, v in enumerate(f.sources))
@@ -415,11 +490,14 @@ def _window_groups(granularity_spans: dict[str, float]) -> list[tuple[tuple[str,
 
 
 def _build(
-    f: TimelineFilter, groups: list[tuple[tuple[str, ...], float]], dialect: str
+    f: TimelineFilter,
+    groups: list[tuple[tuple[str, ...], float]],
+    dialect: str,
+    common: bool = False,
 ) -> Select[Any]:
     if f.actors:
-        return _build_by_actor(f, groups, dialect)
-    conds = _conditions(f)
+        return _build_by_actor(f, groups, dialect, common)
+    conds = _conditions(f, dialect, common)
     columns = _columns(_EVENT_COLUMNS, dialect)
     order = (Event.start_at, Event.key)
     n = f.limit + 1
@@ -448,7 +526,10 @@ def _build(
 
 
 def _build_by_actor(
-    f: TimelineFilter, groups: list[tuple[tuple[str, ...], float]], dialect: str
+    f: TimelineFilter,
+    groups: list[tuple[tuple[str, ...], float]],
+    dialect: str,
+    common: bool = False,
 ) -> Select[Any]:
     """An actor's page from the actor index (see :class:`~.models.EventActor`).
 
@@ -458,7 +539,11 @@ def _build_by_actor(
     union holds the page; only its events are read in full.
     """
     ea = EventActor
-    rest = _conditions(TimelineFilter(**{**f.__dict__, "actors": [], "end": None, "after": None}))
+    rest = _conditions(
+        TimelineFilter(**{**f.__dict__, "actors": [], "end": None, "after": None}),
+        dialect,
+        common,
+    )
     n = f.limit + 1
     parts = []
     for k in range(len(f.actors)):
@@ -496,7 +581,10 @@ def _build_by_actor(
 
 
 def page_statement(
-    f: TimelineFilter, granularity_spans: dict[str, float] | None, dialect: str = "default"
+    f: TimelineFilter,
+    granularity_spans: dict[str, float] | None,
+    dialect: str = "default",
+    common: bool = False,
 ) -> tuple[Select[Any], dict[str, Any], tuple[Any, ...]] | None:
     """The page's SQL and its parameters: one ordered index range, or a few when windowed.
 
@@ -510,6 +598,8 @@ def page_statement(
         groups = _window_groups(granularity_spans or {}) if f.start is not None else []
         if f.start is not None and not groups:
             return None
+        if f.q and len(groups) > 1:  # one range: the search's matches are collected once
+            groups = [(tuple(g for names, _ in groups for g in names), max(d for _, d in groups))]
     shape = (
         dialect,
         f.start is not None,
@@ -520,6 +610,8 @@ def page_statement(
         len(f.actors),
         len(f.sources),
         bool(f.q),
+        bool(search_words(f.q)),
+        common,
         f.after is not None,
         f.limit,
         tuple(g for g, _ in groups),
@@ -527,12 +619,12 @@ def page_statement(
     with _statements_lock:
         stmt = _statements.get(shape)
     if stmt is None:
-        stmt = _build(f, groups, dialect)
+        stmt = _build(f, groups, dialect, common)
         with _statements_lock:
             if len(_statements) > 512:
                 _statements.clear()
             _statements[shape] = stmt
-    params = _parameters(f)
+    params = _parameters(f, dialect)
     if f.start is not None:
         params["start"] = f.start
         floor = datetime(1, 1, 2, tzinfo=UTC)
@@ -623,7 +715,8 @@ def timeline(session: DB, f: TimelineFilter, *, version: int | None = None) -> T
             version = data_version(session)[0]
         granularity_spans = spans.get(session, version)
     dialect = _engine(session).dialect.name
-    built = page_statement(f, granularity_spans, dialect)
+    common = common_search(session, f) if f.q else False
+    built = page_statement(f, granularity_spans, dialect, common)
     rows = []
     if built is not None:
         stmt, params, shape = built
@@ -643,8 +736,9 @@ def timeline(session: DB, f: TimelineFilter, *, version: int | None = None) -> T
 def count_events(session: DB, f: TimelineFilter) -> int:
     """How many events match the filter, all pages together (only when asked: it scans)."""
     counted = TimelineFilter(**{**f.__dict__, "after": None})
-    conds = _conditions(counted)
-    params = _parameters(counted)
+    dialect = _engine(session).dialect.name
+    conds = _conditions(counted, dialect)
+    params = _parameters(counted, dialect)
     if f.start is not None:
         conds.append(Event.end_at > bindparam("start", type_=Event.end_at.type))
         params["start"] = f.start
