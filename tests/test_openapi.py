@@ -111,3 +111,24 @@ def test_every_operation_documents_its_responses(path):
             continue
         assert operation["responses"], f"{method} {path} documents no response"
         assert operation.get("summary"), f"{method} {path} has no summary"
+
+
+def test_every_route_documents_its_rate_limit():
+    """Rate limits apply to every request, reads included: each operation says so."""
+    for path, item in SPEC["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            assert "429" in operation["responses"], f"{method} {path} lacks 429"
+
+
+@pytest.mark.parametrize("path", ["/v1/timeline", "/v1/sources", "/healthz", "/embed"])
+def test_reads_over_the_rate_limit_get_the_documented_429(seeded, client, path):
+    client.application.config["RATE_LIMIT_PER_ADDRESS"] = 1
+    assert client.get(path).status_code == 200
+    limited = client.get(path)
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) >= 1
+    check(limited, path)
+    headers = SPEC["components"]["responses"]["TooManyRequests"]["headers"]
+    assert set(headers) == {"Retry-After"}
