@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from timeline_service.temporal.fast_patterns import Caseless, trie
+from timeline_service.temporal.fast_patterns import Caseless, WordStarts, trie
 
 WORDS = ["say", "said", "says", "has learned", "a.m", "am", "an", "u.s.", "q"]
 TEXTS = [
@@ -63,3 +63,13 @@ def test_caseless_needles_only_skip_texts_without_a_match() -> None:
 def test_caseless_refuses_upper_case_patterns() -> None:
     with pytest.raises(ValueError):
         Caseless(r"\Wsaid")
+
+
+@pytest.mark.parametrize("inside", [r"\w", r"\w-", r"\w’'-"])
+def test_word_starts_finds_what_a_leading_look_behind_finds(inside: str) -> None:
+    source = trie([w + "\0" for w in ["said", "say", "u.s", "us"]] + ["u.s."], {"\0": r"(?!\w)"})
+    plain = re.compile(rf"(?<![{inside}]){source}")
+    fast = WordStarts(source, inside=inside)
+    for text in [*TEXTS, "said U.S.us unsaid re-said 'said’ -say u.s.said", "said"]:
+        lowered = text.lower()
+        assert fast.spans(lowered) == [m.span() for m in plain.finditer(lowered)]

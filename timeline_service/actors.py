@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from .temporal.fast_patterns import Caseless, trie, word_starts
+from .temporal.fast_patterns import Caseless, WordStarts, trie
 
 DATA_FILE = Path(__file__).with_name("data") / "actors.yaml"
 ENV_FILES = "TIMELINE_ACTORS_FILES"
@@ -106,10 +106,10 @@ class _Lexicon:
                 keys.append(p + _END)
             elif p[-1] == "." and _TOKEN.match(p[-2:]) and p[:-1] not in self.phrases:
                 keys.append(p)
-        self._pattern = re.compile(trie(keys, {_END: r"(?!\w)"}))
+        self._pattern = WordStarts(trie(keys, {_END: r"(?!\w)"}))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        return [m.span() for m in word_starts(self._pattern, text)]
+        return self._pattern.spans(text)
 
 
 def _date(value: Any) -> date | None:
@@ -336,7 +336,7 @@ class ActorTable:
         """Nearest earlier named holder, else any named holder, else the table's holder."""
         before = [n for pos, n in reversed(named) if pos < at]
         after = [n for pos, n in named if pos >= at]
-        for name in (*before, *after):
+        for name in dict.fromkeys((*before, *after)):  # each name once, nearest first
             if self.holds(name, role, country, on):
                 return name
         if on is not None:

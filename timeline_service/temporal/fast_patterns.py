@@ -68,12 +68,43 @@ def word_starts(
         pos = m.end()
 
 
+class WordStarts:
+    """``pattern`` where a word starts: the spans ``finditer`` finds for
+    ``(?<![inside])pattern``, found faster.
+
+    With the look-behind in front, the engine tries the pattern at every position; here it
+    scans for the character just before a word (one not in ``inside``: a set it skips
+    through, and far rarer than letters) and matches the pattern right after it.
+    ``pattern`` must start with a character in ``inside`` and never match the empty
+    string.
+    """
+
+    def __init__(self, pattern: str, inside: str = r"\w") -> None:
+        self.pattern = pattern
+        self._first = re.compile(pattern)
+        self._after = re.compile(rf"[^{inside}]({pattern})")
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        pos = 0
+        if (m := self._first.match(text)) is not None:  # a word at the very start
+            pos = m.end()
+            found.append((0, pos))
+        search = self._after.search
+        # From one back: a match ending in a non-word character ("U.S.") leaves that
+        # character to start the next word after it.
+        while (m := search(text, max(0, pos - 1))) is not None:
+            start, pos = m.span(1)
+            found.append((start, pos))
+        return found
+
+
 # The only characters that lower-casing lengthens (U+0130) or that case-insensitive
 # matching pairs with an ASCII letter other than its own upper case (U+0131, U+017F,
 # U+212A). In a text without them, lower-casing keeps every offset, turns a character
 # into an ASCII letter only if it is that letter in either case, and keeps word
 # characters word characters.
-_UNFOLDABLE = re.compile("[\u0130\u0131\u017f\u212a]")
+_UNFOLDABLE = "\u0130\u0131\u017f\u212a"
 
 
 class Caseless:
@@ -100,7 +131,7 @@ class Caseless:
 
     def _pick(self, text: str) -> tuple[re.Pattern[str] | None, str]:
         """The pattern to run and the text to run it on; no pattern: no match."""
-        if self._folded is None or _UNFOLDABLE.search(text) is not None:
+        if self._folded is None or any(c in text for c in _UNFOLDABLE):
             return self._exact, text
         lowered = text.lower()
         if self.needles and not any(n in lowered for n in self.needles):

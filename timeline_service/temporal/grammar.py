@@ -54,7 +54,10 @@ def find_candidates(text: str) -> list[Candidate]:
     found: list[tuple[int, int, int, str, dict[str, str]]] = []
     reach = windows(text)
     for order, (kind, pattern) in enumerate(PATTERNS):
-        for m in _finditer(pattern, text, reach[RULE_TRIGGER[kind]]):
+        spans = reach[RULE_TRIGGER[kind]]
+        if not spans:  # no trigger word for this rule: most rules, in most texts
+            continue
+        for m in _finditer(pattern, text, spans):
             parts = {k: v for k, v in m.groupdict().items() if v is not None}
             if not accept(text, m, kind, parts):
                 continue

@@ -10,6 +10,7 @@ nearest group before the expression wins over one after it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _MODAL = {
     "will", "'ll", "shall", "won't", "wo", "would", "could", "might", "may", "should",
@@ -67,6 +68,9 @@ _CAPITAL = re.compile(r"[A-Z]")
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'(?:ll|ve|d|s|re)\b|n't|[^\sA-Za-z]+")
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these"}
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\n")
+# The same breaks, found from the stop or line break itself: a pattern led by a
+# character set, which the engine skips through instead of trying every position.
+_BREAK = re.compile(r"[.!?\n](?:(?<=\n)|(?P<gap>[\"”’)]?\s+)(?=[\"“‘(]?[A-Z0-9]))")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Sen|Rep|Gov|Lt|Sgt|Jr|Sr|Inc|Corp|Co|Ltd|Prof|Rev|"
     r"Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|No|U\.S|a\.m|p\.m|[A-Z])\.)[\"”’)]?\s+$"
@@ -98,20 +102,29 @@ def _word_edge(text: str, pos: int, forward: bool) -> int:
     return pos
 
 
+def _breaks(text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    """The spans of ``_BOUNDARY.finditer(text, lo, hi)``: a stop's break starts after it
+    (so one just before ``lo`` counts), a line break is its own span."""
+    for m in _BREAK.finditer(text, max(0, lo - 1), hi):
+        span = m.span() if m.group("gap") is None else m.span("gap")
+        if span[0] >= lo:
+            yield span
+
+
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence holding ``text[start:end]`` (abbreviation-aware, cheap),
     clipped to at least ``REACH`` and at most ``REACH + GRID`` characters either
     side of the expression."""
     floor = max(0, (start - REACH) // GRID * GRID)
     lo = floor if floor == 0 else _word_edge(text, floor, True)
-    for m in _BOUNDARY.finditer(text, max(0, start - REACH), start):
-        if not _ABBREV.search(text, max(0, m.start() - 8), m.end()):
-            lo = m.end()
+    for b_start, b_end in _breaks(text, max(0, start - REACH), start):
+        if not _ABBREV.search(text, max(0, b_start - 8), b_end):
+            lo = b_end
     ceiling = min(len(text), -(-(end + REACH) // GRID) * GRID)
     hi = ceiling if ceiling == len(text) else _word_edge(text, ceiling, False)
-    for m in _BOUNDARY.finditer(text, end, min(len(text), end + REACH)):
-        if not _ABBREV.search(text, max(0, m.start() - 8), m.end()):
-            hi = m.start()
+    for b_start, b_end in _breaks(text, end, min(len(text), end + REACH)):
+        if not _ABBREV.search(text, max(0, b_start - 8), b_end):
+            hi = b_start
             break
     return lo, hi
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .fast_patterns import trie, word_starts
+from .fast_patterns import WordStarts, trie
 from .lexicon import DECADE_WORDS, MONTHS, SEASONS, WEEKDAYS
 
 _POD_WORDS = {"morning", "afternoon", "evening", "night", "overnight", "tonight"}
@@ -90,7 +90,7 @@ _WORDS = [w for w in _CLASSES_OF if not w.startswith("#")]
 if "s" in _WORDS or not all(re.fullmatch(r"[a-z][^\d']*", w) for w in _WORDS):
     raise AssertionError("trigger words must start with a letter and hold no digit or apostrophe")
 _END, _Q = "\0", "\1"  # a word's end; "q" of "Q1" (never also the word "q": a digit follows)
-_TRIGGER_WORDS = re.compile(
+_TRIGGER_WORDS = WordStarts(
     trie([w + _END for w in _WORDS] + ["q" + _Q], {_END: r"\b", _Q: r"(?=[1-4]\b)"})
 )
 
@@ -110,10 +110,9 @@ def windows(text: str) -> dict[str, list[tuple[int, int]]]:
     hits: dict[str, list[tuple[int, int]]] = {k: [] for k in TRIGGERS}
     n = len(text)
     lowered = text.lower()
-    found = [*_NUMBERS.finditer(lowered), *word_starts(_TRIGGER_WORDS, lowered)]
-    for m in sorted(found, key=lambda m: m.start()):
-        key = _token_key(m.group())
-        start, end = m.span()
+    found = [m.span() for m in _NUMBERS.finditer(lowered)] + _TRIGGER_WORDS.spans(lowered)
+    for start, end in sorted(found):
+        key = _token_key(lowered[start:end])
         for cls in _CLASSES_OF.get(key, ()):
             before, after = _REACH[cls]
             lo, hi = max(0, start - before), min(n, end + after)
