@@ -221,7 +221,7 @@ def classify(content: str, *, reported_speech: bool, date_in_content: bool) -> s
 
 def called_name(text: str) -> bool:
     """ "called Lukashenko": a phone call named by its verb."""
-    return _CALLED_NAME.search(text) is not None
+    return "called " in text and _CALLED_NAME.search(text) is not None
 
 
 def head(content: str, event_type: str) -> str | None:

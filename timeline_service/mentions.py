@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import eventtypes
 from .actors import ActorHit, ActorTable, default_table
 from .article import Article
-from .temporal.fast_patterns import Caseless, trie
+from .temporal.fast_patterns import Caseless, WordStarts, trie
 
 if TYPE_CHECKING:
     from .temporal import TemporalExpression
@@ -147,6 +147,8 @@ _QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 
 def quoted_spans(sentence: str) -> list[tuple[int, int]]:
     """The quotations of a sentence (double quotes; an unclosed one runs to the end)."""
+    if "“" not in sentence and '"' not in sentence:  # most sentences quote no one
+        return []
     return [m.span() for m in _QUOTED.finditer(sentence)]
 
 
@@ -173,7 +175,7 @@ _REPORT_VERBS = (
 )
 # One of these verbs at a time can match at any place, so their order does not matter and
 # a prefix-factored alternation finds the same ones, faster.
-_REPORT = re.compile(rf"(?<![\w-])(?:{trie(_expand(_REPORT_VERBS.split('|')))})(?![\w-])")
+_REPORT = WordStarts(rf"(?:{trie(_expand(_REPORT_VERBS.split('|')))})(?![\w-])", inside=r"\w-")
 # Verbs that close a sentence after the reported clause ("..., X said"); "suggested" and
 # the like take an object instead.
 _INVERTIBLE = re.compile(
@@ -220,7 +222,7 @@ def find_frame(
     """
     if quotes is None:
         quotes = quoted_spans(sentence)
-    verb = next((m for m in _REPORT.finditer(sentence) if not _inside(m.start(), quotes)), None)
+    verb = next((v for v in _REPORT.spans(sentence) if not _inside(v[0], quotes)), None)
     according = _ACCORDING.search(sentence)
     if verb is None and according is None:
         return None
@@ -237,15 +239,16 @@ def find_frame(
             according.start(),
         )
     assert verb is not None
-    before = sentence[: verb.start()]
-    after = sentence[verb.end() :]
+    v_start, v_end = verb
+    before = sentence[:v_start]
+    after = sentence[v_end:]
     closing = max(before.rfind("”"), before.rfind('"') if before.count('"') % 2 == 0 else -1)
     # "“...,” said Lukashenko" / "“...,” Lukashenko said" / "Belarus is ..., X told the media"
     inverted_quote = closing >= 0 and not before[closing + 1 :].strip(" ,").count(" ") > 12
     comma = before.rfind(", ")
     inverted_clause = (
         not inverted_quote
-        and _INVERTIBLE.match(verb.group()) is not None
+        and _INVERTIBLE.match(sentence[v_start:v_end]) is not None
         and comma > 15
         and not re.match(r"\s*(?:that|[,:]?\s*“|,?\s*\")", after)
         and len(after.split()) <= 14
@@ -253,14 +256,14 @@ def find_frame(
     )
     if inverted_quote or inverted_clause:
         cut = closing + 1 if inverted_quote else comma
-        seg_start, seg_end = cut, verb.start()
+        seg_start, seg_end = cut, v_start
         content = (0, cut)
         if not sentence[seg_start:seg_end].strip(" ,”\"'’"):  # "..., said Lukashenko"
-            seg_start, seg_end = verb.end(), len(sentence)
+            seg_start, seg_end = v_end, len(sentence)
     else:
-        seg_start, seg_end = 0, verb.start()
+        seg_start, seg_end = 0, v_start
         lead = _THAT.match(after)
-        content = (verb.end() + (lead.end() if lead else 0), len(sentence))
+        content = (v_end + (lead.end() if lead else 0), len(sentence))
     speaker = _actor_in(hits, seg_start, seg_end, table)
     words: str | None = None
     is_actor = speaker is not None
@@ -269,14 +272,14 @@ def find_frame(
         words = _PRONOUN.search(sentence[seg_start:seg_end]).group()  # type: ignore[union-attr]
     if speaker is None:
         run = _CAPITALISED_RUN.search(sentence[seg_start:seg_end].rstrip(" ,"))
-        if run and seg_end == verb.start():
+        if run and seg_end == v_start:
             speaker = words = run.group(1)
     if words is None and speaker is not None:
         words = next(
             (h.text for h in hits if seg_start <= h.start < seg_end and speaker == h.actor),
             speaker,
         )
-    return Frame(verb.start(), verb.end(), speaker, words, is_actor, *content)
+    return Frame(v_start, v_end, speaker, words, is_actor, *content)
 
 
 def _frame_words(sentence: str, frame: Frame) -> str:
@@ -333,7 +336,13 @@ def _width(expr: TemporalExpression) -> timedelta:
 
 # ------------------------------------------------------------------ non-sentences
 
-_TERMINAL = re.compile(r"[.!?…][\"”’)\]]*\s*$|[\"”’]\s*$")
+
+def _ends_like_sentence(text: str) -> bool:
+    """A stop (then closing quotes or brackets) or a closing quote, then only spaces."""
+    tail = text.rstrip()
+    return tail.endswith(('"', "”", "’")) or tail.rstrip('"”’)]').endswith((".", "!", "?", "…"))
+
+
 _CAPTION = re.compile(
     r"^(?:(?:A|An|The)\s+)?(?:[\w’'-]+\s+){1,6}(?:patrols|stands|walks|looks"
     r"|attends|arrives|gestures|sits|poses|waits|shakes|rides|fires|passes|carries|inspects"
@@ -345,9 +354,9 @@ _CAPTION = re.compile(
 def is_text_sentence(sentence: str) -> bool:
     """A sentence of running text: ends like one and is not a photo caption."""
     words = sentence.split()
-    if len(words) < 4 or not _TERMINAL.search(sentence):
+    if len(words) < 4 or not _ends_like_sentence(sentence):
         return False
-    return not (len(words) <= 30 and _CAPTION.match(sentence) and not _REPORT.search(sentence))
+    return not (len(words) <= 30 and _CAPTION.match(sentence) and not _REPORT.spans(sentence))
 
 
 # ------------------------------------------------------------------ titles and terms
@@ -604,7 +613,7 @@ def extract_mentions(
                 frame,
                 s_hits,
                 table,
-                anchor_at,
+                day,
                 quotes,
                 statement,
             )
@@ -618,14 +627,19 @@ _FUTURE = re.compile(
 )
 
 
+_DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH_VALUE = re.compile(r"\d{4}-\d{2}")
+_YEAR_VALUE = re.compile(r"\d{4}")
+
+
 def _is_future(claim: DateClaim, day: date) -> bool:
     """Whether the claim's local date lies wholly after the publication day."""
     value = claim.value
-    if re.match(r"\d{4}-\d{2}-\d{2}", value):
+    if _DAY_VALUE.match(value):
         return value[:10] > day.isoformat()
-    if re.fullmatch(r"\d{4}-\d{2}", value):
+    if _MONTH_VALUE.fullmatch(value):
         return value > day.isoformat()[:7]
-    if re.fullmatch(r"\d{4}", value):
+    if _YEAR_VALUE.fullmatch(value):
         return int(value) > day.year
     return claim.start.date() > day
 
@@ -639,11 +653,12 @@ def _mention(
     frame: Frame | None,
     hits: Sequence[ActorHit],
     table: ActorTable,
-    anchor_at: datetime | None,
+    day: date | None,
     quotes: Sequence[tuple[int, int]],
     statement: str | None = None,
 ) -> EventMention:
-    """The mention of one dated sentence; ``statement`` is its ``p:`` term, if any."""
+    """The mention of one dated sentence; ``day`` is the publication's local day (the
+    anchor of every claim of the document), ``statement`` the ``p:`` term, if any."""
     e_span = (expr.start - s_start, expr.end - s_start) if expr is not None else None
     if frame is not None:
         c_start, c_end = frame.content_start, frame.content_end
@@ -654,9 +669,7 @@ def _mention(
     planned = False
     if e_span is not None:
         clause = sentence[c_start if date_in_content else 0 : e_span[0]]
-        ahead = anchor_at is not None and _is_future(
-            claim, anchor_day(anchor_at, claim.anchor_timezone)
-        )
+        ahead = day is not None and _is_future(claim, day)
         planned = ahead or (bool(_FUTURE.search(clause)) and date_in_content)
     event_type = eventtypes.classify(
         content, reported_speech=frame is not None, date_in_content=date_in_content or planned
