@@ -228,7 +228,6 @@ class _ParsePool:
                 return
         worker.jobs.put(None)
 
-
     def forget_workers(self) -> None:
         """Drop the idle workers: after ``fork`` they are gone, only their records remain."""
         self._idle = []

@@ -710,9 +710,7 @@ def _without_junk(lines: list[str], boilerplate: tuple[str, ...]) -> tuple[str, 
     """
     junk = {" ".join(b.split()) for b in boilerplate}
     long_junk = [j for j in junk if len(j.split()) >= 4]
-    return tuple(
-        p for p in lines if p and p not in junk and not any(j in p for j in long_junk)
-    )
+    return tuple(p for p in lines if p and p not in junk and not any(j in p for j in long_junk))
 
 
 def _published(
@@ -746,6 +744,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 def guess_language(text: str, default: str = "en") -> str:
     """ "ru" for mostly Cyrillic text, else ``default``: enough to pick date-parsing rules."""
+    if _CYRILLIC.search(text) is None:  # the common case, without counting letters
+        return default
     cyr = len(_CYRILLIC.findall(text))
     return "ru" if cyr > len(_LATIN.findall(text)) else default
 
