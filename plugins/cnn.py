@@ -75,7 +75,7 @@ def _take_lead(draft: textkit.Draft) -> None:
         m = LEAD.match(line)
         if m and len(line) > m.end():
             draft.boilerplate.append(m.group(0).strip())
-            draft.lines[i] = line[m.end():]
+            draft.lines[i] = line[m.end() :]
             place = m.group("place")
             draft.dateline = (textkit.parse_dateline(place) if place else None) or draft.dateline
             return

@@ -50,7 +50,7 @@ class PanArmenian(Source):
             m = LEAD.match(line)
             if m:
                 draft.boilerplate.append(m.group(0).strip())
-                draft.lines[i] = line[m.end():]
+                draft.lines[i] = line[m.end() :]
                 break
         textkit.take_byline(draft)
         return draft.finish(raw, self, page)

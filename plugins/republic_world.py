@@ -62,8 +62,8 @@ def _written_by(draft: textkit.Draft) -> None:
     for i, line in enumerate(draft.lines[:5]):
         if re.fullmatch(r"(?i)written by:?", line) and i + 1 < len(draft.lines):
             draft.byline = draft.lines[i + 1]
-            draft.boilerplate.extend(draft.lines[i:i + 2])
-            del draft.lines[i:i + 2]
+            draft.boilerplate.extend(draft.lines[i : i + 2])
+            del draft.lines[i : i + 2]
             return
 
 
