@@ -348,6 +348,8 @@ CORRUPTIONS = {
     "event-actor-index": "INSERT INTO event_actors (event_id, actor, granularity, start_at, "
     "end_at, key) SELECT id, 'Nobody In Particular', granularity, start_at, end_at, key "
     "FROM events WHERE id = (SELECT min(id) FROM events)",
+    "event-actor-order": "UPDATE event_actors SET key = 'ev_elsewhere' "
+    "WHERE event_id = (SELECT min(event_id) FROM event_actors)",
     "mention-evidence": "UPDATE mentions SET sentence = 'A forged claim.' "
     "WHERE id = (SELECT max(id) FROM mentions)",
 }

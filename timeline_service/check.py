@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .models import Document, Event, EventActor, Mention
@@ -75,4 +75,23 @@ def check(session: Session) -> list[Problem]:
     for event_id, key, actors in session.execute(select(Event.id, Event.key, Event.actors)):
         if set(actors or []) != indexed.get(event_id, set()):
             problems.append(Problem("event-actor-index", f"event {key}"))
+    # the actor rows repeat their event's timeline columns, which the actor filter reads
+    stale = session.scalars(
+        select(Event.key)
+        .join(EventActor, EventActor.event_id == Event.id)
+        .where(
+            or_(
+                EventActor.granularity != Event.granularity,
+                EventActor.start_at != Event.start_at,
+                EventActor.end_at != Event.end_at,
+                EventActor.key != Event.key,
+            )
+        )
+        .distinct()
+        .order_by(Event.key)
+    ).all()
+    problems += [
+        Problem("event-actor-order", f"event {key}: its actor rows differ in date or key")
+        for key in stale
+    ]
     return problems
