@@ -24,9 +24,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("mentions", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "basis", sa.String(length=16), nullable=False, server_default="expression"
-            )
+            sa.Column("basis", sa.String(length=16), nullable=False, server_default="expression")
         )
         batch_op.add_column(
             sa.Column("terms", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
