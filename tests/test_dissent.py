@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_ingest_many import articles, clear
 from test_merge import MANIFEST, open_session, seed, timeline
+from test_openapi import check
 
 from timeline_service import pipeline
 from timeline_service.article import RawDocument
@@ -165,3 +166,19 @@ def test_deleting_a_document_leaves_the_timeline_of_the_rest(session: Session, g
     stored = select(Document).where(Document.url == docs[gone].url)
     pipeline.delete_document(session, session.scalars(stored).one())
     assert timeline(session) == expected
+
+
+def test_the_api_shows_the_dispute(seeded, client) -> None:
+    """A dashboard sees one call, disputed, with the dissenting claim marked."""
+    posted = client.post(
+        "/v1/documents", json={"text": WIRE, "url": wire().url, "published_at": "2022-02-24"}
+    )
+    assert posted.status_code == 201, posted.json
+    page = client.get("/v1/timeline?agreement=disputed&include=claims")
+    check(page, "/v1/timeline")
+    (event,) = page.json["events"]
+    assert event["date"]["value"] == "2022-02-24T05:00"
+    assert event["date"]["agreement"] == "disputed"
+    dissents = [(c["value"], c["when_text"]) for c in event["claims"] if c["dissents"]]
+    assert dissents == [("2022-02-23", "Wednesday")]
+    assert len({c["source"] for c in event["claims"]}) == 4
