@@ -8,7 +8,6 @@ day read in another time zone, and the timeline should show one call with the di
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from datetime import date
 
@@ -135,9 +134,9 @@ def test_reports_a_day_apart_that_are_not_one_happening_stay_apart(
         assert unchanged == events
 
 
-def test_joins_depend_only_on_nearby_days(session: Session) -> None:
-    """A near miss is one-to-one: a second wire story, dated Wednesday too, joins the
-    first one's claim; the call event keeps a single dissenting day."""
+def test_a_second_report_of_the_same_day_off_joins_the_same_dispute(session: Session) -> None:
+    """A second wire story dated Wednesday too clusters with the first one's claim on that
+    day, and the two join the call together: two days, two dissenting claims."""
     seeds(session)
     pipeline.ingest(session, wire())
     second = WIRE.replace("late on Wednesday", "on Wednesday evening")
@@ -150,7 +149,6 @@ def test_joins_depend_only_on_nearby_days(session: Session) -> None:
     }
     assert days == {"2022-02-23", "2022-02-24"}
     assert event.agreement == "disputed" and len(event.dissent) == 2
-    assert list(itertools.islice(event.dissent, 3)) == sorted(event.dissent)
 
 
 @pytest.mark.parametrize("gone", range(len(MANIFEST)))

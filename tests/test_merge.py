@@ -257,6 +257,13 @@ def test_event_date_agreement_and_dissent() -> None:
          _claim(3, 3, "2022-02-24", 24)]
     )  # fmt: skip
     assert (split.value, split.agreement, split.dissent) == ("2022-02-24", "disputed", (1,))
+    # a month around two disputed days agrees with both, yet a day still dates the event
+    around = event_date(
+        [_claim(1, 1, "2022-02-24", 24), _claim(2, 2, "2022-02-25", 25),
+         _claim(3, 3, "2022-02", 1, 24 * 28)]
+    )  # fmt: skip
+    assert (around.value, around.granularity) == ("2022-02-24", "day")
+    assert (around.agreement, around.dissent) == ("disputed", (2,))
 
 
 def test_reresolve_moves_claims_back_and_reports_them(session: Session) -> None:

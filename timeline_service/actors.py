@@ -38,6 +38,10 @@ _END = "\0"  # marks a phrase that must end on a word boundary
 _WORD_AFTER = r"(?![\w-])"
 
 
+#: Office holders remembered by (role, country, day) before the memo starts afresh.
+_HOLDERS_LIMIT = 100_000
+
+
 @dataclass(frozen=True)
 class Role:
     """An office held between two dates (``end`` None: still held)."""
@@ -270,6 +274,8 @@ class ActorTable:
         key = (role, country, on)
         found = self._holders.get(key)
         if found is None:
+            if len(self._holders) >= _HOLDERS_LIMIT:  # one entry per office and day: bound it
+                self._holders.clear()
             found = self._holders[key] = [
                 a.name
                 for a in self.actors.values()

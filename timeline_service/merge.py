@@ -201,14 +201,22 @@ def event_date(claims: Sequence[Claim]) -> EventDate:
     if not claims:
         raise ValueError("an event needs at least one claim")
     ordered = sorted(claims, key=lambda c: c.order)
-    best: tuple[tuple[int, int, int], Claim] | None = None
+    # a day claim, when there is one, dates the event: a month around two disputed days is
+    # compatible with both and so has the most support, but says less than either
+    fine = any(is_fine(c.granularity, c.value) for c in claims)
+    best: tuple[tuple[bool, int, int, int], Claim] | None = None
     supports: dict[tuple[str, datetime, datetime], int] = {}  # equal claims, equal support
     for index, cand in enumerate(ordered):
         key = (cand.value, cand.start, cand.end)
         support = supports.get(key)
         if support is None:
             support = supports[key] = len({c.source_id for c in claims if _agrees(cand, c)})
-        rank = (-support, _PRECISION.get(cand.granularity, 11), index)
+        rank = (
+            fine and not is_fine(cand.granularity, cand.value),
+            -support,
+            _PRECISION.get(cand.granularity, 11),
+            index,
+        )
         if best is None or rank < best[0]:
             best = (rank, cand)
     assert best is not None
@@ -571,7 +579,8 @@ _LIGHT = (
     _M.c.start_at, _D.c.content_hash,
 )  # fmt: skip
 #: Signatures by (engine, mention id): rows never change but for their event and, when
-#: re-dated, their date, which the check covers. Bounded; cleared when full.
+#: re-dated, their date, which the check covers (re-dating keeps the words and the basis a
+#: signature also reads). Bounded; cleared when full.
 _CACHE: dict[tuple[int, int], tuple[tuple[Any, ...], Signature]] = {}
 _CACHE_LIMIT = 250_000
 
@@ -852,6 +861,8 @@ def _stored_partner(
     """The other day's half of an untouched cluster's event, when that join was not
     re-decided (the pair of days lies beyond the reach of the change)."""
     event_id = members[0].event_id
+    if event_id is None:  # not stored yet: no join to keep
+        return None
     one = timedelta(days=1)
     for side, first in ((day - one, day - one), (day + one, day)):
         if first in pairs:

@@ -305,10 +305,13 @@ def ingest_many(
     The bulk path: the duplicate check, the source rows and the merge run once per batch.
     A document the plugins or the limits reject is reported and skipped; the rest of its
     batch is stored. Should the batch's transaction fail on a unique constraint (another
-    writer stored one of its documents meanwhile), its documents are ingested one by one.
+    writer stored one of its documents meanwhile), its documents are ingested one by one;
+    any other database error rolls the batch back whole and is raised.
 
     With ``jobs`` > 1, that many worker processes prepare the next batch (parse, dates,
-    extraction: no database) while this one stores the current one.
+    extraction: no database) while this one stores the current one. They are new
+    interpreters: they see installed plugins and ``TIMELINE_*`` settings from the
+    environment, not plugins registered in this process at run time.
     """
     batches = _batches(raws, batch_size)
     if jobs <= 1:
