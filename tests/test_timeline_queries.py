@@ -203,6 +203,9 @@ def test_text_search_reads_query_syntax_as_plain_words(seeded, client, q):
     words = re.findall(r"[^\W_]+", q)
     if not words:
         assert response.json["events"] == [], "no word, nothing found"
+        return
+    plain = client.get("/v1/timeline", query_string={"q": " ".join(words), "limit": 500})
+    assert response.json["events"] == plain.json["events"]  # the same as its words, plainly
 
 
 def test_text_search_follows_deletes_reingests_and_title_changes(seeded, client, app, search_plan):
