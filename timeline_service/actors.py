@@ -322,6 +322,7 @@ class ActorTable:
         raw.sort()
 
         named = [(s, self.aliases[text[s:e]]) for s, e, how, _ in raw if how == "name"]
+        holding: dict[tuple[str, str], set[str]] = {}  # per office, the named who hold it
         hits: list[ActorHit] = []
         for s, e, how, offices in raw:
             words = text[s:e]
@@ -332,19 +333,36 @@ class ActorTable:
                 hits.append(ActorHit(s, e, words, country, how, country))
             else:
                 for role, country in offices:
-                    who = self._resolve_office(role, country, s, named, on)
+                    who = self._resolve_office(role, country, s, named, on, holding)
                     hits.append(ActorHit(s, e, words, who, how, country))
         return hits
 
     def _resolve_office(
-        self, role: str, country: str, at: int, named: list[tuple[int, str]], on: date | None
+        self,
+        role: str,
+        country: str,
+        at: int,
+        named: list[tuple[int, str]],
+        on: date | None,
+        holding: dict[tuple[str, str], set[str]],
     ) -> str | None:
-        """Nearest earlier named holder, else any named holder, else the table's holder."""
-        before = [n for pos, n in reversed(named) if pos < at]
-        after = [n for pos, n in named if pos >= at]
-        for name in dict.fromkeys((*before, *after)):  # each name once, nearest first
-            if self.holds(name, role, country, on):
-                return name
+        """Nearest earlier named holder, else any named holder, else the table's holder.
+
+        ``holding`` remembers, per office, which of the ``named`` hold it: a text names
+        the same office again and again, and its people each once per office is enough.
+        """
+        held = holding.get((role, country))
+        if held is None:
+            people = {n for _, n in named}
+            held = {n for n in people if self.holds(n, role, country, on)}
+            holding[(role, country)] = held
+        if held:
+            for pos, name in reversed(named):  # nearest first
+                if pos < at and name in held:
+                    return name
+            for pos, name in named:
+                if pos >= at and name in held:
+                    return name
         if on is not None:
             holders = self.holders(role, country, on)
             if len(holders) == 1:

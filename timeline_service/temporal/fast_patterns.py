@@ -130,12 +130,23 @@ class Caseless:
         self._folded = re.compile(pattern) if uncased else None
 
     def _pick(self, text: str) -> tuple[re.Pattern[str] | None, str]:
-        """The pattern to run and the text to run it on; no pattern: no match."""
-        if self._folded is None or any(c in text for c in _UNFOLDABLE):
+        """The pattern to run and the text to run it on; no pattern: no match.
+
+        Plain loops rather than ``any()`` over generators: this runs for every sentence.
+        """
+        if self._folded is None:
             return self._exact, text
+        if not text.isascii():  # an ASCII text has none of them (and the check is free)
+            for c in _UNFOLDABLE:
+                if c in text:
+                    return self._exact, text
         lowered = text.lower()
-        if self.needles and not any(n in lowered for n in self.needles):
-            return None, lowered
+        if self.needles:
+            for n in self.needles:
+                if n in lowered:
+                    break
+            else:
+                return None, lowered
         return self._folded, lowered
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
