@@ -196,6 +196,7 @@ def _negated(text: str, at: int, window: int = 6) -> bool:
     return _NEGATION.search(" ".join(text[:at].split()[-window:])) is not None
 
 
+@lru_cache(maxsize=8192)  # pure; a story's sentences recur in its updates and reposts
 def classify(content: str, *, reported_speech: bool, date_in_content: bool) -> str:
     """The event type of a sentence (``content``: the reported part, or the whole sentence).
 
@@ -224,6 +225,7 @@ def called_name(text: str) -> bool:
     return "called " in text and _CALLED_NAME.search(text) is not None
 
 
+@lru_cache(maxsize=8192)  # pure, as classify
 def head(content: str, event_type: str) -> str | None:
     """The concept that names the event itself, which mentions of one event share.
 

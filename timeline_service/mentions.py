@@ -112,32 +112,37 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for para in re.finditer(r"[^\n]+", text):
         start = para.start()
-        chunk = para.group()
-        cursor = 0
-        pieces: list[tuple[int, int]] = []
-        for m in _SENTENCE_END.finditer(chunk):
-            gap, after = m.span(1)
-            head = chunk[cursor:gap].rstrip('"”’)')
-            if _ABBREVIATIONS.search(head, max(0, len(head) - _ABBREVIATION_SIZE)):
-                continue
-            end = gap + len(chunk[gap:after].rstrip())
-            pieces.append((cursor, end))
-            cursor = after
-        if chunk[cursor:].strip():
-            pieces.append((cursor, len(chunk.rstrip())))
-        merged: list[tuple[int, int]] = []
-        open_from: int | None = None
-        for s, e in pieces:
-            begin = s if open_from is None else open_from
-            if _quote_open(chunk[begin:e]):
-                open_from = begin
-                continue
-            merged.append((begin, e))
-            open_from = None
-        if open_from is not None:
-            merged.append((open_from, pieces[-1][1]))
-        spans.extend((start + s, start + e) for s, e in merged)
+        spans.extend((start + s, start + e) for s, e in _paragraph_sentences(para.group()))
     return spans
+
+
+@lru_cache(maxsize=4096)  # pure; a story's paragraphs recur in its updates and reposts
+def _paragraph_sentences(chunk: str) -> tuple[tuple[int, int], ...]:
+    """:func:`split_sentences` of one paragraph (a line), offsets within it."""
+    cursor = 0
+    pieces: list[tuple[int, int]] = []
+    for m in _SENTENCE_END.finditer(chunk):
+        gap, after = m.span(1)
+        head = chunk[cursor:gap].rstrip('"”’)')
+        if _ABBREVIATIONS.search(head, max(0, len(head) - _ABBREVIATION_SIZE)):
+            continue
+        end = gap + len(chunk[gap:after].rstrip())
+        pieces.append((cursor, end))
+        cursor = after
+    if chunk[cursor:].strip():
+        pieces.append((cursor, len(chunk.rstrip())))
+    merged: list[tuple[int, int]] = []
+    open_from: int | None = None
+    for s, e in pieces:
+        begin = s if open_from is None else open_from
+        if _quote_open(chunk[begin:e]):
+            open_from = begin
+            continue
+        merged.append((begin, e))
+        open_from = None
+    if open_from is not None:
+        merged.append((open_from, pieces[-1][1]))
+    return tuple(merged)
 
 
 def _quote_open(text: str) -> bool:
@@ -218,14 +223,18 @@ def find_frame(
     table: ActorTable,
     last_person: str | None,
     quotes: Sequence[tuple[int, int]] | None = None,
+    verbs: Sequence[tuple[int, int]] | None = None,
 ) -> Frame | None:
     """The sentence's reporting frame, if it reports speech ("X said that ...").
 
-    ``quotes`` are the sentence's :func:`quoted_spans`, when the caller has them.
+    ``quotes`` are the sentence's :func:`quoted_spans` and ``verbs`` the spans of its
+    reporting verbs (``_REPORT.spans(sentence)``), when the caller has them.
     """
     if quotes is None:
         quotes = quoted_spans(sentence)
-    verb = next((v for v in _REPORT.spans(sentence) if not _inside(v[0], quotes)), None)
+    if verbs is None:
+        verbs = _REPORT.spans(sentence)
+    verb = next((v for v in verbs if not _inside(v[0], quotes)), None)
     according = _ACCORDING.search(sentence)
     if verb is None and according is None:
         return None
@@ -354,6 +363,7 @@ _CAPTION = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)  # pure; a story's sentences recur in its updates and reposts
 def is_text_sentence(sentence: str) -> bool:
     """A sentence of running text: ends like one and is not a photo caption."""
     words = sentence.split()
@@ -375,6 +385,7 @@ _TAIL_SOURCE = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)  # pure; a story's sentences recur in its updates and reposts
 def headline(sentence: str, limit: int = 120) -> str:
     """A one-line title from the sentence's own words, cut at a word boundary."""
     text = " ".join(sentence.split()).strip()
@@ -439,7 +450,29 @@ def _word_term(word: str) -> str | None:
 
 
 def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """``text`` with the spans turned to spaces (offsets kept)."""
+    """``text`` with the spans turned to spaces (offsets kept).
+
+    Joined from the pieces between the spans, in order, rather than character by
+    character: a sentence is a few hundred characters, its spans a handful.
+    """
+    n = len(text)
+    pieces: list[str] = []
+    pos = 0  # the text before this is copied or blanked
+    for s, e in sorted(spans):
+        if not 0 <= s <= e <= n:  # outside the text: blank as slice assignment does
+            return _blank_chars(text, spans)
+        if e <= pos:
+            continue
+        if s > pos:
+            pieces.append(text[pos:s])
+            pos = s
+        pieces.append(" " * (e - pos))
+        pos = e
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _blank_chars(text: str, spans: Sequence[tuple[int, int]]) -> str:
     chars = list(text)
     for s, e in spans:
         chars[s:e] = " " * (e - s)
@@ -451,6 +484,11 @@ def content_terms(text: str, skip: Sequence[tuple[int, int]] = ()) -> tuple[str,
 
     ``skip`` are spans to leave out (actor names, date words).
     """
+    return _content_terms(text, tuple(skip))
+
+
+@lru_cache(maxsize=8192)  # pure; a story's sentences recur in its updates and reposts
+def _content_terms(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[str, ...]:
     if skip:
         text = _blank(text, skip)
     concepts = eventtypes.concept_spans(text)
@@ -524,6 +562,11 @@ def extract_mentions(
     day = anchor_day(anchor_at, anchor_timezone) if anchor_at is not None else None
     hits = table.find(body, on=day)
     hit_starts = [h.start for h in hits]  # in order: a sentence's hits are one slice
+    # Reporting verbs, found in one pass over the body: a sentence starts after a line
+    # or space break and ends before one, and no verb spans a stop, so a sentence's
+    # verbs are the body's verbs inside it.
+    verbs = _REPORT.spans(body)
+    verb_starts = [s for s, _ in verbs]
     dated = [e for e in expressions if usable(e, body)]
     published: DateClaim | None = None  # the publication claim, made once
     mentions: list[EventMention] = []
@@ -545,7 +588,13 @@ def extract_mentions(
             for h in hits[bisect_left(hit_starts, s_start) : bisect_left(hit_starts, s_end)]
         ]
         quotes = quoted_spans(sentence)
-        frame = find_frame(sentence, s_hits, table, last_person, quotes)
+        s_verbs = [
+            (v_start - s_start, v_end - s_start)
+            for v_start, v_end in verbs[
+                bisect_left(verb_starts, s_start) : bisect_left(verb_starts, s_end)
+            ]
+        ]
+        frame = find_frame(sentence, s_hits, table, last_person, quotes, s_verbs)
         persons = [h.actor for h in s_hits if h.actor and table.kind(h.actor) == "person"]
         if frame is not None and frame.speaker_is_actor and frame.speaker:
             if table.kind(frame.speaker) == "person":

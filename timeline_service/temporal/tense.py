@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 _MODAL = {
     "will", "'ll", "shall", "won't", "wo", "would", "could", "might", "may", "should",
@@ -241,6 +242,14 @@ _CUE_WORDS = (
     _MODAL | _AUX_PAST | _AUX_PRESENT | _BE | _ADVERBS | _IRREGULAR_PAST | _PRESENT_VERBS | {"to"}
 )
 
+
+@lru_cache(maxsize=4096)  # pure; a story's sentences recur in its updates and reposts
+def _sentence_groups(sentence: str) -> tuple[tuple[int, int, str, bool], ...]:
+    """:func:`_groups` of a whole text: reading ``text[lo:hi]`` finds the same groups as
+    ``_groups(text, lo, hi)``, moved by ``lo`` (no rule looks outside the range)."""
+    return tuple(_groups(sentence))
+
+
 # A later clause ("..., and the march drew crowds") says nothing about this one.
 _CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s(?:but|whereas)\s")
 
@@ -310,7 +319,11 @@ class TenseReader:
             # The common case: a whole sentence, read once for all its expressions.
             groups = self._sentences.get(bounds)
             if groups is None:
-                groups = self._sentences[bounds] = _groups(self.text, *bounds)
+                lo, hi = bounds
+                groups = self._sentences[bounds] = [
+                    (g_start + lo, g_end + lo, g_tense, reporting)
+                    for g_start, g_end, g_tense, reporting in _sentence_groups(self.text[lo:hi])
+                ]
         best: tuple[int, str] | None = None
         clause = _CLAUSE_BREAK.search(self.text, end, bounds[1])
         clause_end = clause.start() if clause else bounds[1]
