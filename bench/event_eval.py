@@ -221,7 +221,9 @@ def throughput(
     with tempfile.TemporaryDirectory() as tmp:
         session = fresh_session(Path(tmp), "throughput.sqlite")
         raws = (variation(seeds, i) for i in range(total))
-        outcomes = pipeline.ingest_many(session, raws, batch_size=batch_size, jobs=jobs)
+        outcomes = pipeline.ingest_many(
+            session, raws, batch_size=batch_size, jobs=jobs, with_events=False
+        )  # as the CLI does
         for stored, outcome in enumerate(outcomes, 1):
             assert outcome.result is not None and outcome.result.created, outcome
             if stored % batch_size == 0 or stored == total:  # a batch has just committed

@@ -54,7 +54,11 @@ def ingest_items(items: list[Item], *, label: str = "Ingesting", jobs: int = 1) 
     bar = click.progressbar(length=len(raws), label=label, file=sys.stderr)
     with bar, session_scope() as session:
         outcomes = ingest_many(
-            session, raws, jobs=jobs, parse_budget=current_app.config["PARSE_BUDGET_SECONDS"]
+            session,
+            raws,
+            jobs=jobs,
+            parse_budget=current_app.config["PARSE_BUDGET_SECONDS"],
+            with_events=False,  # only counted
         )
         for item, outcome in zip(readable, outcomes, strict=True):  # in order, as committed
             bar.update(1)

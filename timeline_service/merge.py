@@ -29,9 +29,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, or_, select
+from sqlalchemy import and_, bindparam, delete, event, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -392,9 +393,10 @@ def cluster(sigs: Sequence[Signature]) -> list[list[Signature]]:
     for sig in sorted(sigs, key=lambda s: s.order):
         matches: list[tuple[float, int]] = []
         for index, members in enumerate(clusters):
-            if not _fits(sig, members):
+            if members[0].family != sig.family or not _fits(sig, members):
                 continue
-            scores = [s for m in members if (s := same_event(sig, m)) is not None]
+            # dated=False: _fits has just compared the dates
+            scores = [s for m in members if (s := same_event(sig, m, dated=False)) is not None]
             if scores:
                 matches.append((-max(scores), index))
         if not matches:
@@ -465,54 +467,6 @@ def _best_event(sig: Signature, events: Sequence[list[Signature]]) -> int | None
         if best is None or rank < best:
             best = rank
     return best[2] if best else None
-
-
-class _Candidates:
-    """The day-level events a coarse mention can possibly match, through an inverted index.
-
-    ``same_event`` needs, for a material mention, the same head; for a speech act, the same
-    head, the same thread, or shared content terms weighing at least ``THRESHOLD`` of the
-    smaller side. Only events with a member passing that test are compared; the answer is
-    that of :func:`_best_event` over all events.
-    """
-
-    def __init__(self, events: Sequence[list[Signature]]) -> None:
-        self.events = events
-        self.keys: dict[tuple[str, Any], set[int]] = {}
-        self.terms: dict[str, list[tuple[int, float]]] = {}
-        self.weights: list[float] = []
-        self.owner: list[int] = []
-        for i, members in enumerate(events):
-            if any(m.family != members[0].family for m in members):
-                continue  # never matches (see _best_event)
-            for m in members:
-                j = len(self.owner)
-                self.owner.append(i)
-                self.weights.append(m.weight)
-                if m.head is not None:
-                    self.keys.setdefault(("h", m.head), set()).add(i)
-                if m.thread is not None:
-                    self.keys.setdefault(("p", m.thread), set()).add(i)
-                if m.family == "speech":
-                    for t in m.terms:
-                        self.terms.setdefault(t, []).append((j, 0.5 if t in _GENERIC else 1.0))
-
-    def best(self, sig: Signature) -> int | None:
-        found: set[int] = set()
-        if sig.head is not None:
-            found |= self.keys.get(("h", sig.head), set())
-        if sig.family == "speech":
-            if sig.thread is not None:
-                found |= self.keys.get(("p", sig.thread), set())
-            shared: dict[int, float] = {}
-            for t in sig.terms:
-                for j, w in self.terms.get(t, ()):
-                    shared[j] = shared.get(j, 0.0) + w
-            for j, w in shared.items():
-                smaller = min(sig.weight, self.weights[j])
-                if smaller > 0 and w >= THRESHOLD * smaller - 1e-9:
-                    found.add(self.owner[j])
-        return _best_event(sig, [self.events[i] for i in sorted(found)])
 
 
 def key_member(members: Sequence[Signature]) -> Signature:
@@ -619,6 +573,55 @@ def _signatures(session: Session, light: Sequence[Any]) -> list[Signature]:
     return out
 
 
+@dataclass(frozen=True)
+class StoredMention:
+    """A just-inserted mention: its id, the values it was inserted with
+    (:func:`mention_values`), and its document's content hash and publication time."""
+
+    id: int
+    values: dict[str, Any]
+    content_hash: str
+    published_at: datetime | None
+
+
+def remember(session: Session, stored: Iterable[StoredMention]) -> None:
+    """Cache the signatures of mentions just inserted, from the values in hand: merging
+    them then reads only their ids and dates back, not their sentences and terms."""
+    bind = id(session.get_bind())
+    table = default_table()
+    pending = session.info.setdefault(_REMEMBERED, [])
+    for m in stored:
+        row = SimpleNamespace(**m.values)  # the row shape of ``_COLUMNS``
+        row.id, row.event_id, row.content_hash = m.id, None, m.content_hash
+        row.start_at = row.start_at.astimezone(UTC)  # as the store gives them back
+        row.end_at = row.end_at.astimezone(UTC)
+        row.published_at = m.published_at.astimezone(UTC) if m.published_at else None
+        check = (row.document_id, row.date_value, row.granularity, row.start_at, m.content_hash)
+        if len(_CACHE) > _CACHE_LIMIT:
+            _CACHE.clear()
+        _CACHE[(bind, m.id)] = (check, signature(row, table))
+        pending.append((bind, m.id))
+
+
+_REMEMBERED = "timeline_merge_remembered"
+#: The derived columns of the events this transaction wrote, as written (see _rederive).
+_WRITTEN = "timeline_merge_written"
+
+
+@event.listens_for(Session, "after_commit")
+def _kept(session: Session) -> None:
+    session.info.pop(_REMEMBERED, None)
+    session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    """A rolled-back insert's ids may be given to other rows: drop what was remembered."""
+    session.info.pop(_WRITTEN, None)
+    for key in session.info.pop(_REMEMBERED, ()):
+        _CACHE.pop(key, None)
+
+
 def _load(session: Session, windows: Iterable[Any], *criteria: Any) -> list[Signature]:
     """Mentions whose start falls in any of the windows ``(lo, hi, ...)`` (through the
     start_at index; nearby windows are read as one range, callers filter)."""
@@ -642,9 +645,11 @@ def _coarse_values_covering(session: Session, days: Sequence[date]) -> set[str]:
     """The week-to-quarter values whose range covers one of the days (through the
     (granularity, start_at) index: such a range starts at most ~92 days earlier)."""
     out: set[str] = set()
-    runs: list[list[date]] = []  # runs of consecutive days: one range each
+    # one range per run of days whose ranges overlap: overlapping ranges in one OR would
+    # read their common rows once per range
+    runs: list[list[date]] = []
     for d in sorted(days):
-        if runs and d - runs[-1][1] <= timedelta(days=1):
+        if runs and d - ATTACH_SPAN <= runs[-1][1] + timedelta(days=1):
             runs[-1][1] = d
         else:
             runs.append([d, d])
@@ -702,13 +707,16 @@ class _Assigner:
                         "key": key, "date_value": first.value, "granularity": first.granularity,
                         "start_at": first.start_at, "end_at": first.end_at, "title": "",
                         "type": first.type, "actors": [], "dissent": [], "agreement": "single",
-                        "source_count": 0, "mention_count": 0,
+                        "source_count": 0, "mention_count": 0, "first_reported_at": None,
                     }
                 )  # fmt: skip
+            written = self.session.info.setdefault(_WRITTEN, {})
+            by_key = {row["key"]: row for row in rows}
             for event_id, key in self.session.execute(
                 events.insert().returning(events.c.id, events.c.key), rows
             ):
                 known[key] = event_id
+                written[event_id] = by_key[key]
         for key, members in firsts.items():
             for sig in members:
                 self.move(sig, known[key])
@@ -918,10 +926,9 @@ def _coarse_phase(
             pool = pools["attaching"]
         else:
             pool = _DayPool([])
-        candidates = pool.candidates(*ranges[value])
         unattached = []
         for sig in sorted(coarse, key=lambda s: s.order):
-            target = candidates.best(sig)
+            target = pool.best(sig, *ranges[value])
             if target is None:
                 unattached.append(sig)
             else:
@@ -932,29 +939,73 @@ def _coarse_phase(
 
 
 class _DayPool:
-    """Day-level mentions with events, by day, and the candidate index of each range of
-    days asked for (built once: many coarse values share a month)."""
+    """Day-level mentions with events, and an inverted index to find the events a coarse
+    mention can possibly match among those of a range of days.
+
+    ``same_event`` needs, for a material mention, the same head; for a speech act, the
+    same head, the same thread, or shared content terms weighing at least ``THRESHOLD`` of
+    the smaller side. Only events with a member in the range passing that test are
+    compared (each through its members in the range); the answer is that of
+    :func:`_best_event` over all the range's events. Members are numbered in day order,
+    so every posting list is too and a range is a slice of it.
+    """
 
     def __init__(self, sigs: Iterable[Signature]) -> None:
-        fine = sorted(
-            (s.value[:10], s.event_id, s.order, s)
-            for s in sigs
-            if s.fine and s.event_id is not None
+        self.sigs = sorted(
+            (s for s in sigs if s.fine and s.event_id is not None),
+            key=lambda s: (s.value[:10], s.event_id, s.order, s.id),
         )
-        self.days = [day for day, *_ in fine]
-        self.sigs = [s for *_, s in fine]
-        self.built: dict[tuple[date, date], _Candidates] = {}
+        self.days = [s.value[:10] for s in self.sigs]
+        self.keys: dict[tuple[str, Any], list[int]] = {}
+        self.terms: dict[str, list[int]] = {}
+        self.members: dict[int, list[int]] = {}
+        for j, m in enumerate(self.sigs):
+            self.members.setdefault(m.event_id or 0, []).append(j)
+            if m.head is not None:
+                self.keys.setdefault(("h", m.head), []).append(j)
+            if m.thread is not None:
+                self.keys.setdefault(("p", m.thread), []).append(j)
+            if m.family == "speech":
+                for t in m.terms:
+                    self.terms.setdefault(t, []).append(j)
 
-    def candidates(self, first: date, after: date) -> _Candidates:
-        if (first, after) not in self.built:
-            lo = bisect_left(self.days, first.isoformat())
-            hi = bisect_left(self.days, after.isoformat())
-            by_event: dict[int, list[Signature]] = {}
-            for sig in self.sigs[lo:hi]:
-                by_event.setdefault(sig.event_id or 0, []).append(sig)
-            events = [sorted(v, key=lambda s: s.order) for _, v in sorted(by_event.items())]
-            self.built[(first, after)] = _Candidates(events)
-        return self.built[(first, after)]
+    def best(self, sig: Signature, first: date, after: date) -> int | None:
+        """The event of a day in ``[first, after)`` that ``sig`` belongs to, if any."""
+        lo = bisect_left(self.days, first.isoformat())
+        hi = bisect_left(self.days, after.isoformat())
+        if lo == hi:
+            return None
+        found: set[int] = set()
+        if sig.head is not None:
+            found.update(_within(self.keys.get(("h", sig.head)), lo, hi))
+        if sig.family == "speech":
+            if sig.thread is not None:
+                found.update(_within(self.keys.get(("p", sig.thread)), lo, hi))
+            shared: dict[int, float] = {}
+            for t in sig.terms:
+                weight = 0.5 if t in _GENERIC else 1.0
+                for j in _within(self.terms.get(t), lo, hi):
+                    shared[j] = shared.get(j, 0.0) + weight
+            for j, w in shared.items():
+                smaller = min(sig.weight, self.sigs[j].weight)
+                if smaller > 0 and w >= THRESHOLD * smaller - 1e-9:
+                    found.add(j)
+        events = sorted({self.sigs[j].event_id or 0 for j in found})
+        return _best_event(
+            sig,
+            [
+                sorted((self.sigs[j] for j in _within(self.members[e], lo, hi)),
+                       key=lambda s: s.order)
+                for e in events
+            ],
+        )  # fmt: skip
+
+
+def _within(postings: list[int] | None, lo: int, hi: int) -> list[int]:
+    """The part of an ascending posting list in ``[lo, hi)``."""
+    if not postings:
+        return []
+    return postings[bisect_left(postings, lo) : bisect_left(postings, hi)]
 
 
 def _load_events(session: Session, event_ids: set[int]) -> list[Signature]:
@@ -1039,6 +1090,14 @@ def recompute(session: Session, event_ids: Iterable[int]) -> None:
         _rederive(session, ids)
 
 
+#: The event columns derived from its mentions, and those its actor rows repeat.
+_DERIVED = (
+    "date_value", "granularity", "start_at", "end_at", "agreement", "dissent", "type",
+    "title", "actors", "mention_count", "source_count", "first_reported_at",
+)  # fmt: skip
+_ACTOR_COLUMNS = frozenset({"actors", "granularity", "start_at", "end_at"})
+
+
 def _rederive(session: Session, ids: list[int]) -> None:
     rows = session.execute(
         select(
@@ -1055,15 +1114,25 @@ def _rederive(session: Session, ids: list[int]) -> None:
         by_event.setdefault(r.event_id, []).append(r)
     empty = [i for i in ids if i not in by_event]
     actor_table = EventActor.__table__
-    session.execute(actor_table.delete().where(actor_table.c.event_id.in_(ids)))
     if empty:
+        session.execute(actor_table.delete().where(actor_table.c.event_id.in_(empty)))
         session.execute(
             delete(Event).where(Event.id.in_(empty)),
             execution_options={"synchronize_session": "fetch"},
         )
     ev = Event.__table__
-    keys = dict(session.execute(select(ev.c.id, ev.c.key).where(ev.c.id.in_(list(by_event)))).all())
-    updates, actor_rows = [], []
+    # what the rows hold: as this transaction wrote them (most are new), else as stored
+    written: dict[int, dict[str, Any]] = session.info.setdefault(_WRITTEN, {})
+    unknown = [i for i in by_event if i not in written]
+    if unknown:
+        columns = (ev.c.id, ev.c.key, *(ev.c[name] for name in _DERIVED))
+        for r in session.execute(select(*columns).where(ev.c.id.in_(unknown))):
+            written[r.id] = r._asdict()
+    # write only what changed, grouped by the columns that did: an unchanged column keeps
+    # its index entries (and an unchanged title its full-text entry) untouched
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    actor_rows: list[dict[str, Any]] = []
+    moved_actors: list[int] = []
     for event_id, members in sorted(by_event.items()):
         members.sort(key=lambda r: (r.content_hash, r.sentence_start))
         claims = [
@@ -1076,35 +1145,41 @@ def _rederive(session: Session, ids: list[int]) -> None:
         counts = Counter(a for r in members for a in dict.fromkeys(r.actors or []))
         actors = [a for a, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         published = [r.published_at for r in members if r.published_at is not None]
-        updates.append(
-            {
-                "id": event_id, "date_value": when.value, "granularity": when.granularity,
-                "start_at": when.start, "end_at": when.end, "agreement": when.agreement,
-                "dissent": list(when.dissent), "type": event_type,
-                "title": _title(members, when.value, event_type), "actors": actors,
-                "mention_count": len(members),
-                "source_count": len({r.source_id for r in members}),
-                "first_reported_at": min(published) if published else None,
-            }
-        )  # fmt: skip
-        # each actor row repeats its event's timeline columns: the actor filter reads them
-        # in timeline order (models.EventActor)
-        actor_rows += [
-            {"event_id": event_id, "actor": a, "granularity": when.granularity,
-             "start_at": when.start, "end_at": when.end, "key": keys[event_id]}
-            for a in actors
-        ]  # fmt: skip
-    if updates:
-        session.execute(
-            ev.update().where(ev.c.id == bindparam("b_id")),
-            [{"b_id": u.pop("id"), **u} for u in updates],
-        )
+        fields = {
+            "date_value": when.value, "granularity": when.granularity,
+            "start_at": when.start, "end_at": when.end, "agreement": when.agreement,
+            "dissent": list(when.dissent), "type": event_type,
+            "title": _title(members, when.value, event_type), "actors": actors,
+            "mention_count": len(members),
+            "source_count": len({r.source_id for r in members}),
+            "first_reported_at": min(published) if published else None,
+        }  # fmt: skip
+        old = written[event_id]
+        changed = tuple(name for name in _DERIVED if old[name] != fields[name])
+        old.update(fields)
+        if changed:
+            updates.setdefault(changed, []).append(
+                {"b_id": event_id, **{name: fields[name] for name in changed}}
+            )
+        if any(name in _ACTOR_COLUMNS for name in changed):
+            # each actor row repeats its event's timeline columns: the actor filter reads
+            # them in timeline order (models.EventActor)
+            moved_actors.append(event_id)
+            actor_rows += [
+                {"event_id": event_id, "actor": a, "granularity": when.granularity,
+                 "start_at": when.start, "end_at": when.end, "key": old["key"]}
+                for a in actors
+            ]  # fmt: skip
+    for rows in updates.values():
+        session.execute(ev.update().where(ev.c.id == bindparam("b_id")), rows)
+    if moved_actors:
+        session.execute(actor_table.delete().where(actor_table.c.event_id.in_(moved_actors)))
     if actor_rows:
         session.execute(actor_table.insert(), actor_rows)  # Core: no ORM bulk pass
     for event_id in by_event:
-        event = session.identity_map.get(identity_key(Event, (event_id,)))
-        if event is not None:
-            session.expire(event)
+        loaded = session.identity_map.get(identity_key(Event, (event_id,)))
+        if loaded is not None:
+            session.expire(loaded)
 
 
 _TYPE_PRECEDENCE = (

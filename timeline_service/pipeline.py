@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from functools import partial
 from itertools import chain
 from multiprocessing import get_context
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select, update
@@ -219,8 +220,39 @@ def store_many(session: Session, prepared: Sequence[Prepared]) -> list[Document]
     ]
     if mentions:  # one executemany
         session.execute(Mention.__table__.insert(), mentions)
+        merge.remember(session, _stored_mentions(session, documents, mentions))
     merge.rederive(session, merge.attach(session, mentions))
     return documents
+
+
+def _stored_mentions(
+    session: Session, documents: Sequence[Document], mentions: list[dict[str, Any]]
+) -> list[merge.StoredMention]:
+    """The mentions just inserted with their ids, read back in insertion order (ids grow
+    as rows are inserted); nothing when the rows read back do not line up with them."""
+    table = Mention.__table__
+    rows = session.execute(
+        select(table.c.id, table.c.document_id, table.c.sentence_start, table.c.when_start)
+        .where(table.c.document_id.in_([d.id for d in documents]))
+        .order_by(table.c.document_id, table.c.id)
+    ).all()
+    ordered = sorted(mentions, key=lambda m: m["document_id"])  # stable: insertion order
+    if len(rows) != len(ordered) or any(
+        (r.document_id, r.sentence_start, r.when_start)
+        != (m["document_id"], m["sentence_start"], m["when_start"])
+        for r, m in zip(rows, ordered, strict=True)
+    ):
+        return []
+    owners = {d.id: d for d in documents}
+    return [
+        merge.StoredMention(
+            r.id,
+            m,
+            owners[r.document_id].content_hash,
+            owners[r.document_id].published_at,
+        )
+        for r, m in zip(rows, ordered, strict=True)
+    ]
 
 
 def bump_data_version(session: Session) -> None:
@@ -298,6 +330,7 @@ def ingest_many(
     jobs: int = 1,
     parse_budget: float = 5.0,
     time_budget: float | None = None,
+    with_events: bool = True,
 ) -> Iterator[Outcome]:
     """Ingest documents in batches, one transaction per batch; yield an outcome for each,
     in order, as its batch commits.
@@ -312,12 +345,15 @@ def ingest_many(
     extraction: no database) while this one stores the current one. They are new
     interpreters: they see installed plugins and ``TIMELINE_*`` settings from the
     environment, not plugins registered in this process at run time.
+
+    ``with_events=False`` leaves each result's ``events`` empty, sparing a read of every
+    batch's events back from the store when the caller only counts what happened.
     """
     batches = _batches(raws, batch_size)
     if jobs <= 1:
         for batch in batches:
             work = [partial(_prepare_portably, raw, parse_budget, time_budget) for raw in batch]
-            yield from _ingest_batch(session, batch, work, parse_budget, time_budget)
+            yield from _ingest_batch(session, batch, work, parse_budget, time_budget, with_events)
         return
     # spawned, not forked: a fork copies the parent's threads' locks, not the threads
     with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
@@ -330,7 +366,9 @@ def ingest_many(
             if ahead is not None:
                 done, pending = ahead
                 work = [f.result for f in pending]
-                yield from _ingest_batch(session, done, work, parse_budget, time_budget)
+                yield from _ingest_batch(
+                    session, done, work, parse_budget, time_budget, with_events
+                )
             ahead = (batch, futures) if batch is not None else None
 
 
@@ -386,6 +424,7 @@ def _ingest_batch(
     work: list[Callable[[], Prepared | Exception]],
     parse_budget: float,
     time_budget: float | None,
+    with_events: bool = True,
 ) -> list[Outcome]:
     """Store one batch; ``work[i]()`` prepares ``raws[i]`` (or hands over its preparation)."""
     identities = [_identity(raw) for raw in raws]
@@ -434,10 +473,14 @@ def _ingest_batch(
             session.rollback()
             raise
         created = {i: d for (i, _), d in zip(prepared, documents, strict=True)}
-    events = _events_of_many(
-        session,
-        [d.id for d in created.values()]
-        + [o.result.document.id for o in outcomes if o is not None and o.result is not None],
+    events = (
+        _events_of_many(
+            session,
+            [d.id for d in created.values()]
+            + [o.result.document.id for o in outcomes if o is not None and o.result is not None],
+        )
+        if with_events
+        else {}
     )
     done: list[Outcome] = []
     for i, raw in enumerate(raws):
