@@ -1123,6 +1123,8 @@ def _rederive(session: Session, ids: list[int]) -> None:
     ev = Event.__table__
     # what the rows hold: as this transaction wrote them (most are new), else as stored
     written: dict[int, dict[str, Any]] = session.info.setdefault(_WRITTEN, {})
+    for event_id in empty:  # gone: its id may be given to a new event
+        written.pop(event_id, None)
     unknown = [i for i in by_event if i not in written]
     if unknown:
         columns = (ev.c.id, ev.c.key, *(ev.c[name] for name in _DERIVED))
