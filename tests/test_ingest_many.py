@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from test_merge import MANIFEST, open_session, seed, timeline
 
-from timeline_service import pipeline
+from timeline_service import collector, pipeline
 from timeline_service.article import RawDocument
 from timeline_service.models import Document, Mention
 from timeline_service.sources import PluginRejected
@@ -129,3 +130,18 @@ def test_preparing_processes_give_the_same_timeline_and_rejections(
     rejected = there[-1].error
     assert isinstance(rejected, PluginRejected)  # rebuilt whole from the other process
     assert (rejected.plugin, str(rejected)) == (here[-1].error.plugin, str(here[-1].error))  # type: ignore[union-attr]
+
+
+def test_full_collections_are_rarer_only_while_a_bulk_ingest_runs(session: Session) -> None:
+    before = gc.get_threshold()
+    outcomes = pipeline.ingest_many(session, articles()[:3], batch_size=1)
+    assert next(outcomes).result is not None
+    during = gc.get_threshold()
+    assert during[:2] == before[:2] and during[2] >= collector.BULK_THRESHOLD
+    with collector.fewer_full_collections():  # nested: one change, undone by the last
+        assert gc.get_threshold() == during
+    assert gc.get_threshold() == during
+    outcomes.close()  # abandoned part-way, as a caller that stops reading does
+    assert gc.get_threshold() == before
+    assert len(list(pipeline.ingest_many(session, articles()[3:5]))) == 2
+    assert gc.get_threshold() == before

@@ -172,3 +172,14 @@ def test_body_only_never_captions() -> None:
     )
     got = extract_mentions(article, [], anchor_at=None, anchor_timezone=None)
     assert all("Sochi" not in m.sentence for m in got)
+
+
+def test_forgetting_stories_empties_the_caches_of_story_text() -> None:
+    from timeline_service import memo
+    from timeline_service.mentions import headline, is_text_sentence
+
+    sentence = "Putin called Lukashenko early on Thursday, the Kremlin said."
+    assert headline(sentence) == sentence[:-1] and is_text_sentence(sentence)
+    assert headline.cache_info().currsize and is_text_sentence.cache_info().currsize
+    memo.forget_stories()
+    assert headline.cache_info().currsize == 0 == is_text_sentence.cache_info().currsize

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from timeline_service.temporal.fast_patterns import Caseless, WordStarts, trie
+from timeline_service.eventtypes import _CONCEPTS
+from timeline_service.temporal.fast_patterns import Caseless, WordStarts, by_first_letter, trie
 
 WORDS = ["say", "said", "says", "has learned", "a.m", "am", "an", "u.s.", "q"]
 TEXTS = [
@@ -25,6 +26,37 @@ def test_trie_matches_like_a_flat_alternation_longest_first() -> None:
         assert [m.span() for m in factored.finditer(text)] == [
             m.span() for m in flat.finditer(text)
         ]
+
+
+def test_by_first_letter_picks_the_branch_a_flat_named_alternation_picks() -> None:
+    """The event-type concepts, a table whose branches overlap ("military operation" is an
+    operation before it is "military"), against their flat form on every test text."""
+    pairs = [(name, branch) for name, (_, branches) in _CONCEPTS.items() for branch in branches]
+    flat = re.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(f"(?P<{name}>{'|'.join(branches)})" for name, (_, branches) in _CONCEPTS.items())
+        + r")(?![\w-])"
+    )
+    body, names = by_first_letter(pairs)
+    factored = re.compile(rf"(?<![\w-]){body}(?![\w-])")
+    texts = [t.lower() for t in TEXTS] + [
+        "the military operation began; russian troops took part in the special military "
+        "operation, talks with kyiv and talks. putin telephoned and phoned; no one said not "
+        "to send more troops after the phone call, the call with lukashenko was a deal",
+    ]
+    found = 0
+    for text in texts:
+        got = [(names[m.lastindex or 0], m.span()) for m in factored.finditer(text)]
+        assert got == [(m.lastgroup, m.span()) for m in flat.finditer(text)]
+        found += len(got)
+    assert found > 12
+    assert names[factored.search("special military operation").lastindex or 0] == "operation"
+
+
+def test_by_first_letter_refuses_branches_it_cannot_factor() -> None:
+    for branch in ["(?:tele)?phone", "[ab]c", "a?b", "(x)y", r"\w+"]:
+        with pytest.raises(ValueError):
+            by_first_letter([("n", branch)])
 
 
 def test_trie_marks_are_tried_after_longer_words() -> None:

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from .temporal.fast_patterns import Caseless
+from .memo import story_cache
+from .temporal.fast_patterns import Caseless, by_first_letter
 
 TYPES: dict[str, str] = {
     "statement": "Public statement, comment, appeal or stated intention",
@@ -59,78 +59,93 @@ def compatible(a: str, b: str) -> bool:
     return family(a) == family(b)
 
 
-# Concept -> (event type it triggers or None, pattern over lower-cased text).
-# A concept with a type is a trigger; every concept is a merge term.
-_CONCEPTS: dict[str, tuple[str | None, str]] = {
+# Concept -> (event type it triggers or None, branches over lower-cased text). A concept
+# with a type is a trigger; every concept is a merge term. Each branch starts with a
+# letter (see ``by_first_letter``); at one position the first branch that matches wins.
+_CONCEPTS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "call": (
         "meeting",
-        r"(?:tele)?phone(?:d)?|phone call|call(?:s)? with|the call|spoke by phone|conversation",
+        ("telephoned?", "phoned?", "phone call", "calls? with", "the call", "spoke by phone",
+         "conversation"),
     ),
-    "meet": ("meeting", r"met|meet(?:s|ing|ings)?|summit|talks?(?= with)|talks|visit(?:s|ed|ing)?"),
-    "discuss": ("meeting", r"discuss(?:es|ed|ing|ion|ions)?|negotiat\w*|consultations?"),
-    "invade": ("military", r"invasion|invad\w*|offensive|incursion"),
+    "meet": ("meeting", ("met", "meet(?:s|ing|ings)?", "summit", "talks?(?= with)", "talks",
+                         "visit(?:s|ed|ing)?")),
+    "discuss": ("meeting", ("discuss(?:es|ed|ing|ion|ions)?", r"negotiat\w*", "consultations?")),
+    "invade": ("military", ("invasion", r"invad\w*", "offensive", "incursion")),
     "attack": (
         "military",
-        r"attack\w*|assault\w*|strikes?|struck|shell(?:ing|ed|s)|bomb\w*|artillery|airstrikes?"
-        r"|fir(?:ed|ing) on|hostilities|fighting|clash\w*",
+        (r"attack\w*", r"assault\w*", "strikes?", "struck", "shell(?:ing|ed|s)", r"bomb\w*",
+         "artillery", "airstrikes?", "fir(?:ed|ing) on", "hostilities", "fighting",
+         r"clash\w*"),
     ),
-    "missile": ("military", r"missiles?|rockets?|drones?|ballistic"),
-    "operation": ("military", r"(?:military|ground|special military|combat) operations?"),
-    "drills": ("military", r"drills?|military exercises?|manoeuvres|maneuvers"),
-    "mobilize": ("military", r"mobili[sz]\w*|deploy\w*|troop build-?up|amass\w*"),
-    "recognize": ("diplomatic", r"recogni(?:[sz]\w*|tions?)|independence|sovereignty"),
-    "agreement": ("diplomatic", r"agreements?|treaty|treaties|accords?|deal|pact"),
-    "sanction": ("diplomatic", r"sanction\w*|embargo\w*"),
-    "expel": ("diplomatic", r"expel\w*|expuls\w*|ambassadors?|embass(?:y|ies)|diplomats?"),
-    "aid": ("diplomatic", r"military aid|humanitarian aid|aid package|support package"),
-    "deny": ("accusation", r"den(?:y|ied|ies|ial)|refut\w*|reject\w*|dismiss(?:ed|es)?"),
+    "missile": ("military", ("missiles?", "rockets?", "drones?", "ballistic")),
+    "operation": (
+        "military",
+        ("military operations?", "ground operations?", "special military operations?",
+         "combat operations?"),
+    ),
+    "drills": ("military", ("drills?", "military exercises?", "manoeuvres", "maneuvers")),
+    "mobilize": ("military", (r"mobili[sz]\w*", r"deploy\w*", "troop build-?up", r"amass\w*")),
+    "recognize": ("diplomatic", (r"recogni(?:[sz]\w*|tions?)", "independence", "sovereignty")),
+    "agreement": ("diplomatic", ("agreements?", "treaty", "treaties", "accords?", "deal", "pact")),
+    "sanction": ("diplomatic", (r"sanction\w*", r"embargo\w*")),
+    "expel": ("diplomatic", (r"expel\w*", r"expuls\w*", "ambassadors?", "embass(?:y|ies)",
+                             "diplomats?")),
+    "aid": ("diplomatic", ("military aid", "humanitarian aid", "aid package", "support package")),
+    "deny": ("accusation", ("den(?:y|ied|ies|ial)", r"refut\w*", r"reject\w*",
+                            "dismiss(?:ed|es)?")),
     "accuse": (
         "accusation",
-        r"accus\w*|blam\w*|condemn\w*|slam\w*|critici[sz]\w*|provocation\w*",
+        (r"accus\w*", r"blam\w*", r"condemn\w*", r"slam\w*", r"critici[sz]\w*",
+         r"provocation\w*"),
     ),
-    "threaten": ("threat", r"threaten\w*|warn(?:s|ed|ing)?|ultimatum"),
+    "threaten": ("threat", (r"threaten\w*", "warn(?:s|ed|ing)?", "ultimatum")),
     "propose": (
         "statement",
-        r"suggest\w*|propos\w*|urg(?:ed|es|e)|appeal\w*|call(?:ed|s)? for|offer\w*",
+        (r"suggest\w*", r"propos\w*", "urg(?:ed|es|e)", r"appeal\w*", "call(?:ed|s)? for",
+         r"offer\w*"),
     ),
     # concepts that are not triggers
     "participate": (
         None,
-        r"tak(?:e|es|ing|en) (?:no |an active |any )?(?:part|role)|took (?:no )?part"
-        r"|particip\w*|involv\w*|join(?:s|ed|ing)? (?:the|a) war|send\w* (?:\w+ )?troops",
+        ("tak(?:e|es|ing|en) (?:no |an active |any )?(?:part|role)", "took (?:no )?part",
+         r"particip\w*", r"involv\w*", "join(?:s|ed|ing)? (?:the|a) war",
+         r"send\w* (?:\w+ )?troops"),
     ),
     "troops": (
         None,
-        r"troops|military|army|armed forces|soldiers|servicem[ae]n|forces|units|serviceman",
+        ("troops", "military", "army", "armed forces", "soldiers", "servicem[ae]n", "forces",
+         "units", "serviceman"),
     ),
-    "war": (None, r"war|wars|conflict|operation|hostilities"),
-    "aim": (None, r"aims?|goals?|purpose|objective"),
-    "genocide": (None, r"genocide"),
-    "border": (None, r"borders?|frontier|crossings?"),
-    "launch": (None, r"launch\w*|start(?:ed|s)?|beg[ai]n"),
-    "bloodshed": (None, r"bloodshed|carnage|massacre|slaughter|casualt\w*|deaths?|killed"),
-    "threat": (None, r"threats?|danger"),
-    "ally": (None, r"all(?:y|ies|ied)|alliance|union state"),
-    "decide": (None, r"decid\w*|decision"),
-    "negative": (None, r"not|no|never|n't|nor|none|no one"),
-}
+    "war": (None, ("war", "wars", "conflict", "operation", "hostilities")),
+    "aim": (None, ("aims?", "goals?", "purpose", "objective")),
+    "genocide": (None, ("genocide",)),
+    "border": (None, ("borders?", "frontier", "crossings?")),
+    "launch": (None, (r"launch\w*", "start(?:ed|s)?", "beg[ai]n")),
+    "bloodshed": (None, ("bloodshed", "carnage", "massacre", "slaughter", r"casualt\w*",
+                         "deaths?", "killed")),
+    "threat": (None, ("threats?", "danger")),
+    "ally": (None, ("all(?:y|ies|ied)", "alliance", "union state")),
+    "decide": (None, (r"decid\w*", "decision")),
+    "negative": (None, ("not", "no", "never", "n't", "nor", "none", "no one")),
+}  # fmt: skip
 
 _TRIGGER_ORDER = ("meeting", "military", "diplomatic", "accusation", "threat", "statement")
 
-# One pass over a text finds every concept: an alternation with a group per concept,
-# triggers first, so "military operation" is an operation before it is "military".
-_CONCEPTS_RE = Caseless(
-    r"(?<![\w-])(?:"
-    + "|".join(f"(?P<{name}>{pattern})" for name, (_, pattern) in _CONCEPTS.items())
-    + r")(?![\w-])"
+# One pass over a text finds every concept: the branches in table order, triggers first,
+# so "military operation" is an operation before it is "military".
+_CONCEPT_BRANCHES, _CONCEPT_OF_GROUP = by_first_letter(
+    (name, branch) for name, (_, branches) in _CONCEPTS.items() for branch in branches
 )
+_CONCEPTS_RE = Caseless(rf"(?<![\w-]){_CONCEPT_BRANCHES}(?![\w-])")
 CONCEPT_TYPES: dict[str, str] = {n: t for n, (t, _) in _CONCEPTS.items() if t}
 
 
-@lru_cache(maxsize=8192)
+@story_cache(8192)
 def concept_spans(text: str) -> tuple[tuple[str, int, int], ...]:
     """Every concept word of ``text``: (concept, start, end), in order."""
-    return tuple((m.lastgroup or "", m.start(), m.end()) for m in _CONCEPTS_RE.finditer(text))
+    names = _CONCEPT_OF_GROUP
+    return tuple((names[m.lastindex or 0], m.start(), m.end()) for m in _CONCEPTS_RE.finditer(text))
 
 
 # "called Lukashenko": a call when a capitalised name follows (not "called for", "so-called").
@@ -152,7 +167,7 @@ class Trigger:
     end: int
 
 
-@lru_cache(maxsize=1024)  # a mention's content is typed, then asked for its head
+@story_cache(1024)  # a mention's content is typed, then asked for its head
 def triggers(text: str) -> tuple[Trigger, ...]:
     """Every trigger word of ``text``, in order of position."""
     found = [
@@ -196,7 +211,7 @@ def _negated(text: str, at: int, window: int = 6) -> bool:
     return _NEGATION.search(" ".join(text[:at].split()[-window:])) is not None
 
 
-@lru_cache(maxsize=8192)  # pure; a story's sentences recur in its updates and reposts
+@story_cache(8192)  # pure; a story's sentences recur in its updates and reposts
 def classify(content: str, *, reported_speech: bool, date_in_content: bool) -> str:
     """The event type of a sentence (``content``: the reported part, or the whole sentence).
 
@@ -225,7 +240,7 @@ def called_name(text: str) -> bool:
     return "called " in text and _CALLED_NAME.search(text) is not None
 
 
-@lru_cache(maxsize=8192)  # pure, as classify
+@story_cache(8192)  # pure, as classify
 def head(content: str, event_type: str) -> str | None:
     """The concept that names the event itself, which mentions of one event share.
 

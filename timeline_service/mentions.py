@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import eventtypes
 from .actors import ActorHit, ActorTable, default_table
 from .article import Article
+from .memo import story_cache
 from .temporal.fast_patterns import Caseless, WordStarts, trie
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-@lru_cache(maxsize=4096)  # pure; a story's paragraphs recur in its updates and reposts
+@story_cache(4096)  # pure; a story's paragraphs recur in its updates and reposts
 def _paragraph_sentences(chunk: str) -> tuple[tuple[int, int], ...]:
     """:func:`split_sentences` of one paragraph (a line), offsets within it."""
     cursor = 0
@@ -363,7 +364,7 @@ _CAPTION = re.compile(
 )
 
 
-@lru_cache(maxsize=8192)  # pure; a story's sentences recur in its updates and reposts
+@story_cache(8192)  # pure; a story's sentences recur in its updates and reposts
 def is_text_sentence(sentence: str) -> bool:
     """A sentence of running text: ends like one and is not a photo caption."""
     words = sentence.split()
@@ -385,7 +386,7 @@ _TAIL_SOURCE = re.compile(
 )
 
 
-@lru_cache(maxsize=8192)  # pure; a story's sentences recur in its updates and reposts
+@story_cache(8192)  # pure; a story's sentences recur in its updates and reposts
 def headline(sentence: str, limit: int = 120) -> str:
     """A one-line title from the sentence's own words, cut at a word boundary."""
     text = " ".join(sentence.split()).strip()
@@ -487,7 +488,7 @@ def content_terms(text: str, skip: Sequence[tuple[int, int]] = ()) -> tuple[str,
     return _content_terms(text, tuple(skip))
 
 
-@lru_cache(maxsize=8192)  # pure; a story's sentences recur in its updates and reposts
+@story_cache(8192)  # pure; a story's sentences recur in its updates and reposts
 def _content_terms(text: str, skip: tuple[tuple[int, int], ...]) -> tuple[str, ...]:
     if skip:
         text = _blank(text, skip)

@@ -23,7 +23,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import limits, merge
+from . import collector, limits, merge
 from .article import Article, PublishedAtOrigin, RawDocument
 from .mentions import EventMention, extract_mentions
 from .models import DataVersion, Document, Event, Mention
@@ -349,7 +349,20 @@ def ingest_many(
     ``with_events=False`` leaves each result's ``events`` empty, sparing a read of every
     batch's events back from the store when the caller only counts what happened.
     """
-    batches = _batches(raws, batch_size)
+    with collector.fewer_full_collections():
+        yield from _ingest_batches(
+            session, _batches(raws, batch_size), jobs, parse_budget, time_budget, with_events
+        )
+
+
+def _ingest_batches(
+    session: Session,
+    batches: Iterator[list[RawDocument]],
+    jobs: int,
+    parse_budget: float,
+    time_budget: float | None,
+    with_events: bool,
+) -> Iterator[Outcome]:
     if jobs <= 1:
         for batch in batches:
             work = [partial(_prepare_portably, raw, parse_budget, time_budget) for raw in batch]

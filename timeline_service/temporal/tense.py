@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+
+from ..memo import story_cache
 
 _MODAL = {
     "will", "'ll", "shall", "won't", "wo", "would", "could", "might", "may", "should",
@@ -243,7 +244,7 @@ _CUE_WORDS = (
 )
 
 
-@lru_cache(maxsize=4096)  # pure; a story's sentences recur in its updates and reposts
+@story_cache(4096)  # pure; a story's sentences recur in its updates and reposts
 def _sentence_groups(sentence: str) -> tuple[tuple[int, int, str, bool], ...]:
     """:func:`_groups` of a whole text: reading ``text[lo:hi]`` finds the same groups as
     ``_groups(text, lo, hi)``, moved by ``lo`` (no rule looks outside the range)."""
