@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -13,6 +14,8 @@ from timeline_service.temporal import (
     find_temporal_expressions,
     infer_publication_date,
 )
+from timeline_service.temporal.calendar_math import dateparser_year
+from timeline_service.temporal.dates import PREFER_BY_TENSE, parse_calendar
 
 
 def one(text: str, published: date | datetime | None, phrase: str, **kw) -> TemporalExpression:
@@ -443,3 +446,21 @@ def test_concurrent_calls_agree() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(lambda td: values(*td), texts))
     assert got == expected
+
+
+@pytest.mark.parametrize("anchor", [date(2023, 6, 15), date(2024, 2, 29), date(2023, 2, 28),
+                                    date(2024, 12, 31), date(2100, 3, 1)])  # fmt: skip
+def test_the_year_of_a_month_and_day_is_the_one_dateparser_gives(anchor: date) -> None:
+    """``dateparser_year`` computes what dateparser answers for "February 24" with a
+    relative base and a preference, on month ends, leap days and the anchor's own days."""
+    days = {(m, d) for m in range(1, 13) for d in (1, 13, 28, 29, 30, 31)}
+    days |= {((anchor + timedelta(days=k)).month, (anchor + timedelta(days=k)).day)
+             for k in (-1, 0, 1)}  # fmt: skip
+    names = [date(2000, m, 1).strftime("%B") for m in range(1, 13)]
+    for (month, day), tense in itertools.product(sorted(days), ("past", "future", None)):
+        parsed = parse_calendar(f"{names[month - 1]} {day}", "en", anchor, tense)
+        expected = (
+            parsed[0].year if parsed and (parsed[0].month, parsed[0].day) == (month, day) else None
+        )
+        prefer = PREFER_BY_TENSE.get(tense or "", "current_period")
+        assert dateparser_year(anchor, month, day, prefer) == expected, (month, day, tense)

@@ -8,11 +8,12 @@ from datetime import date, timedelta
 
 from .calendar_math import (
     add_months,
+    dateparser_year,
     season_year,
     year_for_month,
     year_for_month_day,
 )
-from .dates import parse_calendar
+from .dates import PREFER_BY_TENSE, parse_calendar
 from .grammar import Candidate
 from .lexicon import (
     DECADE_WORDS,
@@ -56,14 +57,10 @@ def read_calendar(c: Candidate, text: str, tense: str | None, ctx: Context) -> R
     direction = deadline_direction(text, c.start, tense)
     if year is None and direction is not None:
         # The year dateparser picks from RELATIVE_BASE and the tense preference.
-        parsed = parse_calendar(f"{_MONTH_NAMES[month - 1]} {day}", ctx.language, ctx.anchor, tense)
-        if parsed is not None and (parsed[0].month, parsed[0].day) == (month, day):
-            year = parsed[0].year
-            same_day = (ctx.anchor.month, ctx.anchor.day) == (month, day)
-            if direction == "future" and same_day:
-                year = (
-                    ctx.anchor.year
-                )  # dateparser skips the anchor day; said that day, it is today
+        year = dateparser_year(ctx.anchor, month, day, PREFER_BY_TENSE.get(tense or "", "current_period"))
+        same_day = (ctx.anchor.month, ctx.anchor.day) == (month, day)
+        if year is not None and direction == "future" and same_day:
+            year = ctx.anchor.year  # dateparser skips the anchor day; said that day, it is today
     if year is None:
         year = year_for_month_day(ctx.anchor, month, day, direction)
         if year is None:
