@@ -43,7 +43,7 @@ def dateparser_year(anchor: date, month: int, day: int, prefer: str) -> int | No
     year too). Current period: this year's. The 29th of February moves to the previous
     or next leap year (the nearer one for the current period, the earlier on a tie).
     dateparser takes about a millisecond to work this out; the date engine's tests
-    check this against it on every day of a common and a leap year.
+    check this against it on month ends, leap days and the days around the anchor.
     """
     year = anchor.year
     if (month, day) == (2, 29) and not isleap(year):
