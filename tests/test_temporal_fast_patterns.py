@@ -54,7 +54,7 @@ def test_by_first_letter_picks_the_branch_a_flat_named_alternation_picks() -> No
 
 
 def test_by_first_letter_refuses_branches_it_cannot_factor() -> None:
-    for branch in ["(?:tele)?phone", "[ab]c", "a?b", "(x)y", r"\w+"]:
+    for branch in ["(?:tele)?phone", "[ab]c", "a?b", "x(y)", "x(?P<y>z)", r"\w+"]:
         with pytest.raises(ValueError):
             by_first_letter([("n", branch)])
 

@@ -46,6 +46,9 @@ def trie(words: Iterable[str], marks: Mapping[str, str] | None = None) -> str:
     return emit(tree)
 
 
+_CAPTURING = re.compile(r"(?<!\\)\((?:(?!\?)|\?P<)")  # "(" that opens a capturing group
+
+
 def by_first_letter(branches: Iterable[tuple[str, str]]) -> tuple[str, tuple[str, ...]]:
     """One alternation of named ``(name, branch)`` pairs, factored by first letter.
 
@@ -61,7 +64,7 @@ def by_first_letter(branches: Iterable[tuple[str, str]]) -> tuple[str, tuple[str
     for name, branch in branches:
         if not (branch[:1].isalpha() and branch[1:2] not in ("?", "*", "{")):
             raise ValueError(f"a branch starts with a literal letter: {branch!r}")
-        if re.compile(branch).groups:
+        if _CAPTURING.search(branch):
             raise ValueError(f"a branch has no capturing group: {branch!r}")
         letter_runs = runs.setdefault(branch[0], [])
         if not letter_runs or letter_runs[-1][0] != name:

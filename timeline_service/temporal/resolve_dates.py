@@ -57,7 +57,8 @@ def read_calendar(c: Candidate, text: str, tense: str | None, ctx: Context) -> R
     direction = deadline_direction(text, c.start, tense)
     if year is None and direction is not None:
         # The year dateparser picks from RELATIVE_BASE and the tense preference.
-        year = dateparser_year(ctx.anchor, month, day, PREFER_BY_TENSE.get(tense or "", "current_period"))
+        prefer = PREFER_BY_TENSE.get(tense or "", "current_period")
+        year = dateparser_year(ctx.anchor, month, day, prefer)
         same_day = (ctx.anchor.month, ctx.anchor.day) == (month, day)
         if year is not None and direction == "future" and same_day:
             year = ctx.anchor.year  # dateparser skips the anchor day; said that day, it is today
