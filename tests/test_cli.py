@@ -157,3 +157,12 @@ def test_reresolve_redates_and_reports_what_moved(seeded, runner):
     again = runner.invoke(args=["reresolve"])
     assert "0 moved" in again.output
     assert runner.invoke(args=["check"]).output.strip() == "consistent"
+
+
+def test_seed_from_a_folder_and_a_clear_error_without_one(runner, tmp_path):
+    loaded = runner.invoke(args=["seed", "--dir", str(SEEDS)])
+    assert loaded.exit_code == 0, loaded.output
+    assert f"ingested: {len(seed_manifest())}," in loaded.output
+    empty = runner.invoke(args=["seed", "--dir", str(tmp_path)])
+    assert empty.exit_code == 1
+    assert f"no seed articles at {tmp_path}" in empty.output and "seed --dir" in empty.output

@@ -16,10 +16,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .article import RawDocument
-from .db import PROJECT_ROOT, session_scope, upgrade
+from .db import session_scope, upgrade
 from .timeutil import check_publication_time, parse_timestamp
 
-SEEDS = PROJECT_ROOT / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"  # in a checkout of the project
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,11 @@ def collect(paths: tuple[Path, ...], defaults: dict[str, Any]) -> list[Item]:
 
 def seed_items(folder: Path = SEEDS) -> list[Item]:
     """The seed articles with the URL and publication date their manifest records."""
+    if not (folder / "manifest.json").is_file():
+        raise click.ClickException(
+            f"no seed articles at {folder}: they come with a checkout of the project, "
+            "not with an installed package (seed --dir loads them from a checkout)"
+        )
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     return [
         Item(
@@ -156,10 +161,18 @@ def db_upgrade(revision: str) -> None:
 
 @click.command("seed")
 @with_appcontext
-def seed_command() -> None:
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=SEEDS,
+    show_default=True,
+    help="The folder of seed articles and their manifest.json.",
+)
+def seed_command(folder: Path) -> None:
     """Load the seed articles (idempotent: a second run adds nothing)."""
     upgrade(current_app.config["DATABASE_URL"])
-    report(ingest_items(seed_items(), label="Seeding"))
+    report(ingest_items(seed_items(folder), label="Seeding"))
 
 
 @click.command("ingest")

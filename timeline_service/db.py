@@ -11,8 +11,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-MIGRATIONS = PROJECT_ROOT / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # shipped in the package
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response
 from sqlalchemy import text
 
-from ..db import PROJECT_ROOT, get_session
+from ..db import get_session
 from ..errors import APIError
 
 bp = Blueprint("meta", __name__)
 
-OPENAPI = PROJECT_ROOT / "openapi.yaml"
+OPENAPI = Path(__file__).resolve().parents[1] / "openapi.yaml"  # shipped in the package
 
 
 @bp.get("/healthz")
