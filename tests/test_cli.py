@@ -166,3 +166,17 @@ def test_seed_from_a_folder_and_a_clear_error_without_one(runner, tmp_path):
     empty = runner.invoke(args=["seed", "--dir", str(tmp_path)])
     assert empty.exit_code == 1
     assert f"no seed articles at {tmp_path}" in empty.output and "seed --dir" in empty.output
+
+
+def test_ingest_applies_the_document_limits_of_the_api(runner, tmp_path):
+    """A file no article looks like (one 6,000-character run, 6,000 paragraphs) is refused
+    with the reason the API gives, and the rest of the folder is stored."""
+    entry = seed_manifest()[0]
+    (tmp_path / "article.txt").write_text((SEEDS / entry["file"]).read_text(encoding="utf-8"))
+    (tmp_path / "run.txt").write_text("word " * 1200)
+    (tmp_path / "lines.txt").write_text("Line.\n" * 6000)
+    result = runner.invoke(args=["ingest", str(tmp_path), "--published-at", "2022-02-24"])
+    assert result.exit_code == 0, result.output
+    assert "ingested: 1, already present: 0, rejected: 2" in result.output
+    assert "run.txt: text: a run of 6,000 characters without a sentence break" in result.output
+    assert "lines.txt: text: 6,000 paragraphs; at most 5,000 are accepted" in result.output

@@ -17,6 +17,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from .article import RawDocument
 from .db import session_scope, upgrade
+from .limits import DocumentLimits, LimitExceeded, check_document
 from .timeutil import check_publication_time, parse_timestamp
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"  # in a checkout of the project
@@ -41,15 +42,23 @@ class Summary(Counter[str]):
 
 def ingest_items(items: list[Item], *, label: str = "Ingesting", jobs: int = 1) -> Summary:
     """Ingest the items in batches (one transaction each); a document that is rejected is
-    reported and never stops the rest."""
+    reported and never stops the rest. The API's document limits apply, as over HTTP."""
     from .pipeline import ingest_many
 
+    limits = DocumentLimits.from_config(current_app.config)
     summary = Summary()
+    readable = []
     for item in items:
-        if item.raw is None:
-            summary["rejected"] += 1
-            summary.reasons.append(f"{item.label}: {item.error}")
-    readable = [item for item in items if item.raw is not None]
+        error = item.error
+        if item.raw is not None:
+            try:
+                check_document(item.raw, limits)
+                readable.append(item)
+                continue
+            except LimitExceeded as exc:
+                error = f"{exc.field}: {exc}"
+        summary["rejected"] += 1
+        summary.reasons.append(f"{item.label}: {error}")
     raws = [item.raw for item in readable if item.raw is not None]
     bar = click.progressbar(length=len(raws), label=label, file=sys.stderr)
     with bar, session_scope() as session:
@@ -58,6 +67,7 @@ def ingest_items(items: list[Item], *, label: str = "Ingesting", jobs: int = 1) 
             raws,
             jobs=jobs,
             parse_budget=current_app.config["PARSE_BUDGET_SECONDS"],
+            time_budget=limits.seconds,
             with_events=False,  # only counted
         )
         for item, outcome in zip(readable, outcomes, strict=True):  # in order, as committed
