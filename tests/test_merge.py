@@ -334,3 +334,75 @@ def test_clustering_is_a_function_of_the_set() -> None:
         for p in itertools.permutations(rows)
     }
     assert results == {((0, 1, 2),)}
+
+
+def _plain_cluster(sigs: list[merge.Signature]) -> list[list[merge.Signature]]:
+    """The clustering rule as written in ``merge.cluster``'s docstring, comparing every
+    mention with every member (what the indexed version must reproduce)."""
+    clusters: list[list[merge.Signature]] = []
+    for sig in sorted(sigs, key=lambda s: s.order):
+        matches = []
+        for index, members in enumerate(clusters):
+            if not merge._fits(sig, members):
+                continue
+            scores = [s for m in members if (s := merge.same_event(sig, m)) is not None]
+            if scores:
+                matches.append((-max(scores), index))
+        if not matches:
+            clusters.append([sig])
+            continue
+        matches.sort()
+        target = clusters[matches[0][1]]
+        target.append(sig)
+        for _, index in matches[1:]:
+            if all(merge._fits(m, target) for m in clusters[index]):
+                target.extend(clusters[index])
+                clusters[index] = []
+        clusters = [c for c in clusters if c]
+    return clusters
+
+
+def test_indexed_clustering_matches_the_plain_rule_on_many_reports(session: Session) -> None:
+    """The seeds, the other outlets' articles, and each seed reported again by three more
+    desks (so that days hold many alike and some differing reports): every day's mentions,
+    and every three adjacent days' together, cluster as the plain rule clusters them."""
+    ingest(session, list(range(len(MANIFEST))))
+    articles = Path(__file__).parent / "data" / "articles"
+    for path in sorted(articles.glob("*.txt")):
+        pipeline.ingest(session, RawDocument(text=path.read_text("utf-8")))
+    for desk, i in itertools.product(range(3), range(len(MANIFEST))):
+        raw = seed(i)
+        text = (raw.text or "").replace(". ", f" (desk {desk}). ", 1 + desk)
+        pipeline.ingest(session, RawDocument(text=text, url=f"{raw.url}#{desk}",
+                                             published_at=raw.published_at))  # fmt: skip
+    days = sorted({m.date_value[:10] for m in session.scalars(select(Mention))
+                   if merge.is_fine(m.granularity, m.date_value)})  # fmt: skip
+    compared = joined = 0
+    for first in days:
+        start = date.fromisoformat(first)
+        for span in (1, 3):
+            windows = [merge._day_window(start + timedelta(days=k)) for k in range(span)]
+            sigs = merge._load(session, windows)
+            plain = [[s.id for s in c] for c in _plain_cluster(sigs)]
+            assert [[s.id for s in c] for c in merge.cluster(sigs)] == plain
+            compared += len(sigs)
+            joined += sum(len(c) > 1 for c in plain)
+    assert compared > 500 and joined > 20
+
+
+def test_a_speech_act_joins_through_any_member_that_matches() -> None:
+    """The first member that shares its words is quoted from someone else; the second is
+    unattributed, so the new report joins through it (as the plain rule has it)."""
+
+    def said(i: int, speaker: str | None) -> merge.Signature:
+        return merge.Signature(
+            id=i, document_id=i, event_id=None, order=(f"h{i}", 0), value="2022-02-24",
+            granularity="day", start_at=datetime(2022, 2, 24, tzinfo=UTC),
+            end_at=datetime(2022, 2, 25, tzinfo=UTC), type="statement",
+            actors=frozenset(), principals=frozenset(), speaker=speaker,
+            terms=frozenset({"w:belarus", "w:troops", "w:ukraine"}), head=None, thread=None,
+        )  # fmt: skip
+
+    sigs = [said(0, "Alexander Lukashenko"), said(1, None), said(2, "Vladimir Putin")]
+    assert [[s.id for s in c] for c in merge.cluster(sigs)] == [[0, 1, 2]]
+    assert [[s.id for s in c] for c in _plain_cluster(sigs)] == [[0, 1, 2]]

@@ -382,36 +382,166 @@ def _fits(sig: Signature, members: Sequence[Signature]) -> bool:
     )
 
 
+class _Cluster:
+    """A cluster being built, kept so that a new mention is compared with little of it.
+
+    ``dates``: its distinct (value, start, end), all :func:`_fits` needs. ``kinds``: one
+    member per distinct set of what :func:`same_event` reads besides the date and the
+    thread (members alike in those score alike against any mention; wire copies and
+    reposts make many such). ``threads``: its members by thread. For speech acts, the
+    kinds are also indexed by head and by term, so that only those sharing the mention's
+    head or enough of its terms are scored (as :class:`_DayPool` does).
+    """
+
+    __slots__ = (
+        "dates", "family", "heads", "kind_heads", "kind_terms", "kinds", "members", "seq",
+        "threads",
+    )  # fmt: skip
+
+    def __init__(self, seq: int, sig: Signature) -> None:
+        self.seq = seq
+        self.family = sig.family
+        self.members: list[Signature] = []
+        self.dates: dict[tuple[str, datetime, datetime], None] = {}
+        self.kinds: dict[tuple[Any, ...], Signature] = {}
+        self.threads: dict[tuple[int, str], list[Signature]] = {}
+        self.heads: set[str | None] = set()
+        self.kind_heads: dict[str, list[Signature]] = {}  # speech acts only
+        self.kind_terms: dict[str, list[Signature]] = {}  # speech acts only
+        self.add(sig)
+
+    def add(self, sig: Signature) -> None:
+        self.members.append(sig)
+        self.dates.setdefault((sig.value, sig.start_at, sig.end_at), None)
+        self._kind((sig.actors, sig.principals, sig.head, sig.speaker, sig.terms), sig)
+        if sig.thread is not None:
+            self.threads.setdefault(sig.thread, []).append(sig)
+        self.heads.add(sig.head)
+
+    def _kind(self, key: tuple[Any, ...], sig: Signature) -> None:
+        if key in self.kinds:
+            return
+        self.kinds[key] = sig
+        if self.family == "speech":
+            if sig.head is not None:
+                self.kind_heads.setdefault(sig.head, []).append(sig)
+            for term in sig.terms:
+                self.kind_terms.setdefault(term, []).append(sig)
+
+    def absorb(self, other: _Cluster) -> None:
+        self.members.extend(other.members)
+        self.dates.update(other.dates)
+        for key, sig in other.kinds.items():
+            self._kind(key, sig)
+        for thread, sigs in other.threads.items():
+            self.threads.setdefault(thread, []).extend(sigs)
+        self.heads |= other.heads
+        other.members = []
+
+    def fits(self, sig: Signature) -> bool:
+        """:func:`_fits` of ``sig`` with the members (one family, by construction)."""
+        return all(
+            values_compatible(sig.value, value, sig.span, (start, end))
+            for value, start, end in self.dates
+        )
+
+    def fits_cluster(self, other: _Cluster) -> bool:
+        """Whether every member of ``other`` fits this cluster."""
+        return all(
+            values_compatible(value, mine, (start, end), (my_start, my_end))
+            for value, start, end in other.dates
+            for mine, my_start, my_end in self.dates
+        )
+
+    def _candidates(self, sig: Signature) -> Iterable[Signature]:
+        """The kinds that may be the same event as ``sig`` but for a shared thread: for
+        a material mention those of its head (all of them), for a speech act those of its
+        head and those sharing at least ``THRESHOLD`` of the smaller side's terms."""
+        if self.family != "speech":
+            return self.kinds.values() if sig.head in self.heads else ()
+        found: dict[int, Signature] = {}
+        if sig.head is not None:
+            found.update((id(k), k) for k in self.kind_heads.get(sig.head, ()))
+        shared: dict[int, float] = {}
+        kinds: dict[int, Signature] = {}
+        for term in sig.terms:
+            listed = self.kind_terms.get(term)
+            if listed is None:
+                continue
+            weight = 0.5 if term in _GENERIC else 1.0
+            for kind in listed:
+                shared[id(kind)] = shared.get(id(kind), 0.0) + weight
+                kinds[id(kind)] = kind
+        for key, weight in shared.items():
+            kind = kinds[key]
+            smaller = min(sig.weight, kind.weight)
+            if smaller > 0 and weight >= THRESHOLD * smaller - 1e-9:
+                found[key] = kind
+        return found.values()
+
+    def score(self, sig: Signature, *, any_match: bool = False) -> float | None:
+        """The best :func:`same_event` score of ``sig`` with a member, or None; with
+        ``any_match``, the first score found."""
+        best: float | None = None
+        # members that share the thread are compared one by one; the others as their kinds
+        # (alike but for the thread, which only those members can share with ``sig``)
+        threaded = self.threads.get(sig.thread, []) if sig.thread is not None else []
+        for member in [*threaded, *self._candidates(sig)]:
+            found = same_event(sig, member, dated=False)
+            if found is not None:
+                if any_match:
+                    return found
+                best = found if best is None else max(best, found)
+        return best
+
+
 def cluster(sigs: Sequence[Signature]) -> list[list[Signature]]:
     """Greedy clustering in canonical order.
 
     A mention joins the clusters it matches (some member reports the same event, every
     member's date and type are compatible); clusters it bridges are joined when they are
-    compatible with each other, best match first. Otherwise it starts a cluster.
+    compatible with each other, best match first (the best score with a member, then the
+    oldest cluster). Otherwise it starts a cluster.
+
+    Only clusters that share a head, thread or term with the mention are compared, each
+    through its distinct dates and kinds of members, so a day that many outlets report
+    costs about as many comparisons as it has different reports, not their square.
     """
-    clusters: list[list[Signature]] = []
+    clusters: list[_Cluster] = []
+    by_head: dict[tuple[str, str | None], list[_Cluster]] = {}  # non-speech families
+    speech: list[_Cluster] = []
     for sig in sorted(sigs, key=lambda s: s.order):
-        matches: list[tuple[float, int]] = []
-        for index, members in enumerate(clusters):
-            if members[0].family != sig.family or not _fits(sig, members):
-                continue
-            # dated=False: _fits has just compared the dates
-            scores = [s for m in members if (s := same_event(sig, m, dated=False)) is not None]
-            if scores:
-                matches.append((-max(scores), index))
-        if not matches:
-            clusters.append([sig])
+        if sig.family == "speech":
+            candidates = speech
+        else:
+            candidates = by_head.get((sig.family, sig.head), []) if sig.head is not None else []
+        matching = [
+            c for c in candidates
+            if c.members and c.fits(sig) and c.score(sig, any_match=True) is not None
+        ]  # fmt: skip
+        if not matching:
+            new = _Cluster(len(clusters), sig)
+            clusters.append(new)
+            if sig.family == "speech":
+                speech.append(new)
+            else:
+                by_head.setdefault((sig.family, sig.head), []).append(new)
             continue
-        matches.sort()
-        target = clusters[matches[0][1]]
-        target.append(sig)
-        for _, index in matches[1:]:
-            other = clusters[index]
-            if all(_fits(m, target) for m in other):
-                target.extend(other)
-                other.clear()
-        clusters = [c for c in clusters if c]
-    return clusters
+        if len(matching) > 1:  # only then does the best score matter
+            matching.sort(key=lambda c: (-(c.score(sig) or 0.0), c.seq))
+        target = matching[0]
+        target.add(sig)
+        for other in matching[1:]:
+            if target.fits_cluster(other):
+                for head in other.heads - target.heads if other.family != "speech" else ():
+                    by_head.setdefault((other.family, head), []).append(target)
+                target.absorb(other)
+        if len(matching) > 1:
+            clusters = [c for c in clusters if c.members]
+            speech[:] = [c for c in speech if c.members]
+            for key, listed in by_head.items():
+                by_head[key] = [c for c in listed if c.members]
+    return [c.members for c in clusters]
 
 
 #: Families whose reports may disagree on the day by one and still be one event; military
