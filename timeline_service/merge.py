@@ -413,12 +413,12 @@ class _Cluster:
     def add(self, sig: Signature) -> None:
         self.members.append(sig)
         self.dates.setdefault((sig.value, sig.start_at, sig.end_at), None)
-        self._kind((sig.actors, sig.principals, sig.head, sig.speaker, sig.terms), sig)
+        self._add_kind(_kind(sig), sig)
         if sig.thread is not None:
             self.threads.setdefault(sig.thread, []).append(sig)
         self.heads.add(sig.head)
 
-    def _kind(self, key: tuple[Any, ...], sig: Signature) -> None:
+    def _add_kind(self, key: tuple[Any, ...], sig: Signature) -> None:
         if key in self.kinds:
             return
         self.kinds[key] = sig
@@ -432,7 +432,7 @@ class _Cluster:
         self.members.extend(other.members)
         self.dates.update(other.dates)
         for key, sig in other.kinds.items():
-            self._kind(key, sig)
+            self._add_kind(key, sig)
         for thread, sigs in other.threads.items():
             self.threads.setdefault(thread, []).extend(sigs)
         self.heads |= other.heads
@@ -567,8 +567,10 @@ def near_miss(x: Sequence[Signature], y: Sequence[Signature]) -> bool:
     if not {s.document_id for s in x}.isdisjoint(s.document_id for s in y):
         return False
     strong = False
-    for a in x:
-        for b in y:
+    # the documents differ, so no thread is shared: members alike in everything else the
+    # tests read are compared once (reposts of one report make many such)
+    for a in _alike(x):
+        for b in _alike(y):
             if family == "speech" and a.speaker and b.speaker and a.speaker != b.speaker:
                 return False
             if (
@@ -584,13 +586,27 @@ def near_miss(x: Sequence[Signature], y: Sequence[Signature]) -> bool:
     return strong
 
 
+def _kind(sig: Signature) -> tuple[Any, ...]:
+    """What :func:`same_event` reads of a mention besides its family, date and thread."""
+    return (sig.actors, sig.principals, sig.head, sig.speaker, sig.terms)
+
+
+def _alike(sigs: Sequence[Signature]) -> list[Signature]:
+    """One member per :func:`_kind`."""
+    return list({_kind(s): s for s in sigs}.values())
+
+
 def _best_event(sig: Signature, events: Sequence[list[Signature]]) -> int | None:
     """The day-level event a coarse mention belongs to, if any (ties: canonical order)."""
     best: tuple[float, tuple[str, int], int] | None = None
     for members in events:
         if members[0].event_id is None or any(sig.family != m.family for m in members):
             continue
-        scores = [s for m in members if (s := same_event(sig, m)) is not None]
+        # members that share the mention's thread one by one, the others by kind and date
+        # (alike in all that same_event reads but the thread)
+        threaded = [m for m in members if sig.thread is not None and m.thread == sig.thread]
+        alike = {(_kind(m), m.value, m.start_at, m.end_at): m for m in members}.values()
+        scores = [s for m in [*threaded, *alike] if (s := same_event(sig, m)) is not None]
         if not scores:
             continue
         rank = (-max(scores), members[0].order, members[0].event_id)
