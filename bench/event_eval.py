@@ -22,6 +22,10 @@ articles cost (with ``--jobs``, the preparing processes keep theirs). The rate i
 over the last ``--window`` documents before the store reaches each size. Then ``--single``
 more documents are ingested one transaction each (the API's path, ``pipeline.ingest``) for
 comparison.
+
+A busy news day is measured apart (``--busy``): the seeds reported again and again on
+their own days, each report's sentences carrying a word of their own so that no two are
+alike, as a big story's coverage by many outlets piles up on a few days.
 """
 
 from __future__ import annotations
@@ -282,6 +286,49 @@ def throughput(
     return results
 
 
+def busy_report(seeds: list[tuple[str, RawDocument]], i: int) -> RawDocument:
+    """Report ``i`` of seed ``i % 5``, on the seed's own day, every sentence ending in a
+    made-up word of this report's (``bcdq`` for 123)."""
+    _, raw = seeds[i % len(seeds)]
+    word = "".join(chr(ord("a") + int(c)) for c in str(i)) + "q"
+    text = re.sub(r"\. (?=[A-Z])", f" {word}. ", raw.text or "")
+    return RawDocument(
+        text=f"{text}\n\nFiled by desk {i}.", url=f"{raw.url}?report={i}",
+        published_at=raw.published_at,
+    )  # fmt: skip
+
+
+def busy_day(total: int, batch_size: int) -> None:
+    """Time per document of the last batch before a quarter of ``total`` reports of the
+    seeds' days are stored, and before all of them are."""
+    seeds = seed_documents()
+    prepare = pipeline.prepare
+    pipeline.prepare = as_new_text(prepare)
+    marks = {max(batch_size, total // 4 // batch_size * batch_size), total}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            session = fresh_session(Path(tmp), "busy.sqlite")
+            raws = (busy_report(seeds, i) for i in range(total))
+            cpu = time.process_time()
+            outcomes = pipeline.ingest_many(session, raws, batch_size=batch_size, with_events=False)
+            for stored, outcome in enumerate(outcomes, 1):
+                assert outcome.result is not None and outcome.result.created, outcome
+                if stored % batch_size == 0:
+                    spent, cpu = time.process_time() - cpu, time.process_time()
+                    if stored in marks:
+                        print(
+                            f"  {stored:>6} reports of the seeds' days stored: "
+                            f"{spent / batch_size * 1000:6.1f} ms of process CPU per document "
+                            "(the last batch)",
+                            flush=True,
+                        )
+            events = session.scalar(select(func.count()).select_from(Event))
+            print(f"  stored: {total} reports, {events} events", flush=True)
+            session.close()
+    finally:
+        pipeline.prepare = prepare
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="throughput at 200 and 1,000")
@@ -295,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
         "--single", type=int, default=100, help="documents then ingested one at a time"
     )
     parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument(
+        "--busy", type=int, default=512, help="reports of one busy news day (0: skip)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and errors")
     args = parser.parse_args(argv)
 
@@ -337,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"  time per document at {rates[-1][0]} vs at {rates[0][0]}: "
                 f"{rates[0][1] / rates[-1][1]:.2f}x"
             )
+    if args.busy:
+        print(f"A busy news day: {args.busy} reports of the seeds' days, batches of {args.batch}")
+        busy_day(args.busy - args.busy % args.batch or args.batch, args.batch)
     return 0
 
 
