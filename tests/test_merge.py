@@ -336,6 +336,14 @@ def test_clustering_is_a_function_of_the_set() -> None:
     assert results == {((0, 1, 2),)}
 
 
+def _fits(sig: merge.Signature, members: list[merge.Signature]) -> bool:
+    """Complete link: the mention's type family and date agree with every member's."""
+    return all(
+        sig.family == m.family and values_compatible(sig.value, m.value, sig.span, m.span)
+        for m in members
+    )
+
+
 def _plain_cluster(sigs: list[merge.Signature]) -> list[list[merge.Signature]]:
     """The clustering rule as written in ``merge.cluster``'s docstring, comparing every
     mention with every member (what the indexed version must reproduce)."""
@@ -343,7 +351,7 @@ def _plain_cluster(sigs: list[merge.Signature]) -> list[list[merge.Signature]]:
     for sig in sorted(sigs, key=lambda s: s.order):
         matches = []
         for index, members in enumerate(clusters):
-            if not merge._fits(sig, members):
+            if not _fits(sig, members):
                 continue
             scores = [s for m in members if (s := merge.same_event(sig, m)) is not None]
             if scores:
@@ -355,7 +363,7 @@ def _plain_cluster(sigs: list[merge.Signature]) -> list[list[merge.Signature]]:
         target = clusters[matches[0][1]]
         target.append(sig)
         for _, index in matches[1:]:
-            if all(merge._fits(m, target) for m in clusters[index]):
+            if all(_fits(m, target) for m in clusters[index]):
                 target.extend(clusters[index])
                 clusters[index] = []
         clusters = [c for c in clusters if c]

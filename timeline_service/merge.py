@@ -374,18 +374,11 @@ def same_event(a: Signature, b: Signature, *, dated: bool = True) -> float | Non
     return sim if sim >= THRESHOLD else None
 
 
-def _fits(sig: Signature, members: Sequence[Signature]) -> bool:
-    """Every member's date and type are compatible with the mention's (complete link)."""
-    return all(
-        sig.family == m.family and values_compatible(sig.value, m.value, sig.span, m.span)
-        for m in members
-    )
-
-
 class _Cluster:
     """A cluster being built, kept so that a new mention is compared with little of it.
 
-    ``dates``: its distinct (value, start, end), all :func:`_fits` needs. ``kinds``: one
+    ``dates``: its distinct (value, start, end); a mention joins only if its date is
+    compatible with every member's, and these are all that test needs. ``kinds``: one
     member per distinct set of what :func:`same_event` reads besides the date and the
     thread (members alike in those score alike against any mention; wire copies and
     reposts make many such). ``threads``: its members by thread. For speech acts, the
@@ -439,7 +432,8 @@ class _Cluster:
         other.members = []
 
     def fits(self, sig: Signature) -> bool:
-        """:func:`_fits` of ``sig`` with the members (one family, by construction)."""
+        """Whether ``sig``'s date is compatible with every member's (their family is
+        ``sig``'s, by construction)."""
         return all(
             values_compatible(sig.value, value, sig.span, (start, end))
             for value, start, end in self.dates
@@ -503,9 +497,11 @@ def cluster(sigs: Sequence[Signature]) -> list[list[Signature]]:
     compatible with each other, best match first (the best score with a member, then the
     oldest cluster). Otherwise it starts a cluster.
 
-    Only clusters that share a head, thread or term with the mention are compared, each
-    through its distinct dates and kinds of members, so a day that many outlets report
-    costs about as many comparisons as it has different reports, not their square.
+    A material mention is compared only with the clusters of its head, a speech act only
+    with the members of each speech cluster that share its head, thread or enough of its
+    terms; dates are checked once per distinct date, and members alike in all that
+    :func:`same_event` reads are scored once. A day many outlets report then costs about
+    as many comparisons as it has different reports, not their square.
     """
     clusters: list[_Cluster] = []
     by_head: dict[tuple[str, str | None], list[_Cluster]] = {}  # non-speech families
@@ -533,8 +529,9 @@ def cluster(sigs: Sequence[Signature]) -> list[list[Signature]]:
         target.add(sig)
         for other in matching[1:]:
             if target.fits_cluster(other):
-                for head in other.heads - target.heads if other.family != "speech" else ():
-                    by_head.setdefault((other.family, head), []).append(target)
+                if other.family != "speech":  # one head each, in practice; kept exact
+                    for head in other.heads - target.heads:
+                        by_head.setdefault((other.family, head), []).append(target)
                 target.absorb(other)
         if len(matching) > 1:
             clusters = [c for c in clusters if c.members]
