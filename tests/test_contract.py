@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance, response_schema_conformance
 from werkzeug.serving import make_server
 
-SPEC = Path(__file__).resolve().parents[1] / "timeline_service" / "openapi.yaml"
+SPEC = Path(__file__).resolve().parents[1] / "openapi.yaml"
 schema = schemathesis.openapi.from_path(SPEC)
 EXAMPLES = int(os.environ.get("TIMELINE_CONTRACT_EXAMPLES", "25"))
 

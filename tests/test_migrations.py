@@ -38,3 +38,20 @@ def test_db_upgrade_command_creates_schema(tmp_path):
     finally:
         engine.dispose()
         app.extensions["timeline_db"].kw["bind"].dispose()
+
+
+def test_migrations_and_the_contract_are_found_through_the_package():
+    """What a non-editable install ships: ``timeline_service.migrations`` is the checkout's
+    ``migrations/``, and the package's ``openapi.yaml`` is the top-level one."""
+    from pathlib import Path
+
+    import timeline_service
+    from timeline_service import migrations
+    from timeline_service.api.meta import OPENAPI
+    from timeline_service.db import MIGRATIONS
+
+    root = Path(__file__).resolve().parents[1]
+    assert Path(migrations.__file__).resolve().parent == MIGRATIONS == root / "migrations"
+    assert (MIGRATIONS / "env.py").is_file() and any((MIGRATIONS / "versions").glob("0001_*.py"))
+    assert OPENAPI.parent == Path(timeline_service.__file__).resolve().parent
+    assert OPENAPI.read_bytes() == (root / "openapi.yaml").read_bytes()

@@ -11,7 +11,7 @@ import yaml
 from openapi_spec_validator import validate
 from referencing import Registry, Resource
 
-SPEC_PATH = Path(__file__).resolve().parents[1] / "timeline_service" / "openapi.yaml"
+SPEC_PATH = Path(__file__).resolve().parents[1] / "openapi.yaml"
 SPEC = yaml.safe_load(SPEC_PATH.read_text())
 _REGISTRY = Registry().with_resource(
     "urn:spec",

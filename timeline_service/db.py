@@ -11,7 +11,18 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # shipped in the package
+
+def _migrations() -> Path:
+    """Alembic's scripts: the package ``timeline_service.migrations`` (the checkout's
+    ``migrations/``, installed inside the package), or the checkout's folder itself."""
+    try:
+        from . import migrations
+    except ImportError:  # run from a checkout that was never installed
+        return Path(__file__).resolve().parents[1] / "migrations"
+    return Path(migrations.__file__).resolve().parent
+
+
+MIGRATIONS = _migrations()
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

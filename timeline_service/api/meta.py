@@ -12,7 +12,7 @@ from ..errors import APIError
 
 bp = Blueprint("meta", __name__)
 
-OPENAPI = Path(__file__).resolve().parents[1] / "openapi.yaml"  # shipped in the package
+OPENAPI = Path(__file__).resolve().parents[1] / "openapi.yaml"  # a link to the checkout's
 
 
 @bp.get("/healthz")
