@@ -38,7 +38,8 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -217,15 +218,21 @@ def variation(seeds: list[tuple[str, RawDocument]], i: int) -> RawDocument:
     )
 
 
-def as_new_text(prepare: Callable[..., Prepared]) -> Callable[..., Prepared]:
-    """``prepare`` that first forgets the stories it has read: the variations repeat five
-    stories, which the caches of story text would otherwise make cheaper than news."""
+@contextmanager
+def as_new_text() -> Iterator[None]:
+    """Within it, ``pipeline.prepare`` first forgets the stories it has read: the bench
+    repeats five stories, which the caches of story text would make cheaper than news."""
+    prepare = pipeline.prepare
 
     def prepare_new(*args: Any, **kwargs: Any) -> Prepared:
         memo.forget_stories()
         return prepare(*args, **kwargs)
 
-    return prepare_new
+    pipeline.prepare = prepare_new
+    try:
+        yield
+    finally:
+        pipeline.prepare = prepare
 
 
 def throughput(
@@ -236,9 +243,7 @@ def throughput(
     each size; then ``single`` documents one per transaction (the API's path) on top."""
     seeds = seed_documents()
     pipeline.prepare(seeds[0][1])  # warm up plugins and the date engine
-    prepare = pipeline.prepare
-    pipeline.prepare = as_new_text(prepare)
-    try:
+    with as_new_text():
         results = []
         total = max(sizes)
         marks: dict[int, tuple[float, float]] = {0: (time.perf_counter(), time.process_time())}
@@ -281,8 +286,6 @@ def throughput(
                     flush=True,
                 )
             session.close()
-    finally:
-        pipeline.prepare = prepare
     return results
 
 
@@ -302,31 +305,26 @@ def busy_day(total: int, batch_size: int) -> None:
     """Time per document of the last batch before a quarter of ``total`` reports of the
     seeds' days are stored, and before all of them are."""
     seeds = seed_documents()
-    prepare = pipeline.prepare
-    pipeline.prepare = as_new_text(prepare)
     marks = {max(batch_size, total // 4 // batch_size * batch_size), total}
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            session = fresh_session(Path(tmp), "busy.sqlite")
-            raws = (busy_report(seeds, i) for i in range(total))
-            cpu = time.process_time()
-            outcomes = pipeline.ingest_many(session, raws, batch_size=batch_size, with_events=False)
-            for stored, outcome in enumerate(outcomes, 1):
-                assert outcome.result is not None and outcome.result.created, outcome
-                if stored % batch_size == 0:
-                    spent, cpu = time.process_time() - cpu, time.process_time()
-                    if stored in marks:
-                        print(
-                            f"  {stored:>6} reports of the seeds' days stored: "
-                            f"{spent / batch_size * 1000:6.1f} ms of process CPU per document "
-                            "(the last batch)",
-                            flush=True,
-                        )
-            events = session.scalar(select(func.count()).select_from(Event))
-            print(f"  stored: {total} reports, {events} events", flush=True)
-            session.close()
-    finally:
-        pipeline.prepare = prepare
+    with as_new_text(), tempfile.TemporaryDirectory() as tmp:
+        session = fresh_session(Path(tmp), "busy.sqlite")
+        raws = (busy_report(seeds, i) for i in range(total))
+        cpu = time.process_time()
+        outcomes = pipeline.ingest_many(session, raws, batch_size=batch_size, with_events=False)
+        for stored, outcome in enumerate(outcomes, 1):
+            assert outcome.result is not None and outcome.result.created, outcome
+            if stored % batch_size == 0:
+                spent, cpu = time.process_time() - cpu, time.process_time()
+                if stored in marks:
+                    print(
+                        f"  {stored:>6} reports of the seeds' days stored: "
+                        f"{spent / batch_size * 1000:6.1f} ms of process CPU per document "
+                        "(the last batch)",
+                        flush=True,
+                    )
+        events = session.scalar(select(func.count()).select_from(Event))
+        print(f"  stored: {total} reports, {events} events", flush=True)
+        session.close()
 
 
 def main(argv: list[str] | None = None) -> int:
