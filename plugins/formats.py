@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,8 +25,9 @@ Event = dict[str, Any]
 
 
 def _safe_url(url: str | None) -> str | None:
-    """Only absolute http(s) links leave the service inside markup."""
-    if not url:
+    """Only absolute http(s) links without whitespace or control characters leave the
+    service inside markup or a calendar line (stored data predates every input check)."""
+    if not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
         return None
     parts = urlsplit(url)
     return url if parts.scheme in ("http", "https") and parts.hostname else None
@@ -75,15 +77,15 @@ def render_csv(events: list[Event], meta: PageMeta) -> str:
 # ------------------------------------------------------------------------ iCalendar
 
 
+#: RFC 5545 §3.3.11: TEXT holds no control character but HTAB; line breaks are escaped
+_ICS_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _ics_escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """A TEXT value on one logical line: escaped, line breaks as ``\\n``, no controls."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = _ICS_CONTROL.sub(" ", text)
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _fold(line: str) -> str:

@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,13 +46,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this run, migrated, dropped at the end."""
-    if not POSTGRES_URL:
-        pytest.skip("TIMELINE_TEST_POSTGRES_URL not set")
-    admin_url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
-    name = f"timeline_test_{uuid.uuid4().hex[:10]}"
+@contextmanager
+def scratch_postgres(admin_url: str, prefix: str = "timeline_scratch") -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards (connections and all)."""
+    admin_url = make_url(admin_url).set(drivername="postgresql+psycopg")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -59,12 +58,22 @@ def postgres_url() -> Iterator[str]:
     except Exception as exc:
         admin.dispose()
         pytest.fail(f"PostgreSQL at TIMELINE_TEST_POSTGRES_URL is unreachable: {exc}")
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, migrated, dropped at the end."""
+    if not POSTGRES_URL:
+        pytest.skip("TIMELINE_TEST_POSTGRES_URL not set")
+    with scratch_postgres(POSTGRES_URL, "timeline_test") as url:
+        upgrade(url)
+        yield url
 
 
 def _truncate(url: str) -> None:

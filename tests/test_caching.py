@@ -161,3 +161,36 @@ def test_a_write_during_a_read_is_never_cached_under_the_old_version(app):
     again = client.get("/racy-test", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and len(calls) == 2
     assert client.get("/racy-test").data == b"render 2" and len(calls) == 2, "served cached"
+
+
+#: a statement that runs for minutes unless stopped
+ENDLESS = (
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) "
+    "SELECT count(*) FROM c"
+)
+
+
+def test_a_read_past_its_time_limit_is_stopped_and_a_503(app) -> None:
+    """Hot reads are bounded per statement (PostgreSQL's statement_timeout, SQLite's
+    progress handler); the error is one the API answers with 503, and the connection is
+    lent again afterwards."""
+    import time
+
+    from timeline_service.caching import HotPool
+    from timeline_service.errors import unavailable
+
+    pool = HotPool(app.extensions["timeline_db"].kw["bind"], size=1, timeout=0.3, wait=0.2)
+    conn = pool.acquire()
+    started = time.monotonic()
+    with pytest.raises(Exception) as info:
+        conn.scalar(ENDLESS)
+    assert time.monotonic() - started < 5
+    assert unavailable(info.value), repr(info.value)
+    with pytest.raises(Exception) as busy:  # the only connection is lent: the pool is full
+        pool.acquire()
+    assert unavailable(busy.value)
+    pool.release(conn)
+    again = pool.acquire()
+    assert again.scalar("SELECT 1") == 1
+    pool.release(again)
+    pool.close_all()

@@ -180,3 +180,38 @@ def test_ingest_applies_the_document_limits_of_the_api(runner, tmp_path):
     assert "ingested: 1, already present: 0, rejected: 2" in result.output
     assert "run.txt: text: a run of 6,000 characters without a sentence break" in result.output
     assert "lines.txt: text: 6,000 paragraphs; at most 5,000 are accepted" in result.output
+
+
+MONTHS = "January February March April May June July August September October November December"
+
+
+def long_chronicle(n: int = 1000) -> str:
+    """An archive article with ``n`` dated sentences, each on a month of its own."""
+    months = MONTHS.split()
+    sentences = [
+        f"The council of district {i} voted on its budget in {months[i % 12]} {1900 + i // 12}."
+        for i in range(n)
+    ]
+    return "\n".join(" ".join(sentences[j : j + 5]) for j in range(0, n, 5))
+
+
+def test_a_document_with_a_thousand_dates_is_stored_with_its_batch(runner, app, tmp_path):
+    """One statement per item would exceed what SQLite can parse; the batch it rides in
+    is stored whole, the other document included."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "chronicle.txt").write_text(long_chronicle())
+    (folder / "cnn.txt").write_text((SEEDS / seed_manifest()[4]["file"]).read_text())
+    result = runner.invoke(args=["ingest", str(folder), "--published-at", "1990-06-01"])
+    assert result.exit_code == 0, result.output
+    assert "ingested: 2, already present: 0, rejected: 0" in result.output
+    from timeline_service.db import get_session
+    from timeline_service.models import Mention
+
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        dated = get_session().scalar(
+            select(func.count()).select_from(Mention).where(Mention.granularity == "month")
+        )
+    assert dated >= 1000

@@ -133,6 +133,20 @@ def test_events_show_date_precision_title_and_source_links(live, page, client):
     assert d.split()[0] == str(int(day["date"]["value"][8:]))
 
 
+def test_a_source_without_a_url_is_named_not_linked(live, page, client):
+    posted = client.post(
+        "/v1/documents",
+        json={"text": "Officials met in Lisbon on March 3, 2021.", "published_at": "2021-03-05"},
+    )
+    assert posted.status_code == 201 and posted.json["document"]["url"] is None
+    event = next(e for e in posted.json["events"] if "Lisbon" in e["title"])
+    page.goto(f"{live.url}/embed?q=Lisbon")
+    assert event["id"] in loaded(page)
+    item = page.locator(f"li.event[data-id='{event['id']}'] .sources")
+    assert item.locator("a").count() == 0
+    assert item.locator("span").first.text_content() == event["sources"][0]["name"]
+
+
 HOSTILE = (
     'Officials met <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=2'
     "</script> in Geneva on March 3, 2021."

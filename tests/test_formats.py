@@ -133,6 +133,37 @@ def test_ics_escapes_text():
     assert "URL" not in v, "a javascript: link never leaves the service"
 
 
+INJECTED = "BEGIN:VALARM\r\nACTION:DISPLAY\r\nEND:VALARM"
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["url", "title", "sentence", "name", "type", "location"],
+)
+def test_ics_text_cannot_add_calendar_lines(where):
+    """Stored text with line breaks or control characters (data older than any input
+    check, or a plugin's) stays inside its own property: no injected line reaches a
+    subscriber."""
+    hostile = f"x\r\n{INJECTED}\rY\x0bZ\u2028W"
+    source = dict(crafted("2022-07", "month")["sources"][0], url="https://ok.example/a")
+    if where in ("url", "sentence", "name"):
+        source[where] = "https://ok.example/a" + hostile if where == "url" else hostile
+        event = crafted("2022-07", "month", sources=[source])
+    else:
+        event = crafted("2022-07", "month", sources=[source], **{where: hostile})
+    text = render_ics([event], PageMeta())
+    lines = text.replace("\r\n ", "").split("\r\n")
+    names = [line.partition(":")[0].partition(";")[0] for line in lines if line]
+    assert "BEGIN:VALARM" not in lines and "ACTION" not in names
+    assert names.count("BEGIN") == 2 and names.count("END") == 2
+    assert all(ch not in text.replace("\r\n", "") for ch in "\r\n\x0b\u2028")
+    (v,) = _vevents(text)
+    if where == "url":
+        assert "URL" not in v, "a URL that holds a line break is no link"
+    else:
+        assert v["URL"] == "https://ok.example/a"
+
+
 @pytest.mark.parametrize(
     ("value", "start", "end"),
     [

@@ -8,16 +8,14 @@ be served by the API.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from conftest import BACKENDS, POSTGRES_URL
-from sqlalchemy import MetaData, create_engine, select, text
-from sqlalchemy.engine import make_url
+from conftest import BACKENDS, POSTGRES_URL, scratch_postgres
+from sqlalchemy import MetaData, select, text
 from sqlalchemy.orm import Session
 
 from timeline_service import create_app
@@ -35,17 +33,9 @@ def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.sqlite'}"
         return
-    admin_url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
-    name = f"timeline_upgrade_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    assert POSTGRES_URL
+    with scratch_postgres(POSTGRES_URL, "timeline_upgrade") as url:
+        yield url
 
 
 def revisions(url: str) -> list[str]:

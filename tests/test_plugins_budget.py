@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -186,18 +187,56 @@ def test_parsing_works_in_a_forked_worker() -> None:
     assert os.waitstatus_to_exitcode(status) == 0
 
 
-def test_document_budget_interrupting_a_parse_retires_its_worker() -> None:
-    """The document's own budget is not blamed on the plugin, and its hung worker is dropped."""
+def test_document_budget_interrupting_a_parse_is_not_blamed_on_the_plugin() -> None:
+    """On the main thread the parse runs inline: the earlier, outer budget interrupts it."""
     from timeline_service.limits import BudgetExceeded, time_budget
-    from timeline_service.sources import _pool
 
     source = Faulty("hang")
-    before = _pool.abandoned
+    start = time.perf_counter()
     try:
         with pytest.raises(BudgetExceeded), time_budget(0.3):
             parse_with_budget(source, RawDocument(text=TEXT), seconds=10)
-        assert _pool.abandoned == before + 1
+        assert time.perf_counter() - start < 1.5
         article = parse_with_budget(Faulty("ok"), RawDocument(text=TEXT), seconds=2)
         assert article.paragraphs == (TEXT,)
     finally:
         source.release.set()
+
+
+def test_a_parse_that_swallows_the_alarm_is_still_stopped() -> None:
+    """A plugin catching every exception cannot outlive its budget: the alarm fires again."""
+
+    class Stubborn(Faulty):
+        def parse(self, raw: RawDocument) -> Article:
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                with contextlib.suppress(Exception):  # swallows whatever it can
+                    time.sleep(0.01)
+            return Article(None, (TEXT,))
+
+    start = time.perf_counter()
+    with pytest.raises(PluginFailure, match="longer than"):
+        parse_with_budget(Stubborn("ok"), RawDocument(text=TEXT), seconds=0.2)
+    assert time.perf_counter() - start < 4
+
+
+def test_off_the_main_thread_a_hung_parse_is_abandoned() -> None:
+    """Where no alarm can be set, the parse runs on a pool thread that is left behind."""
+    from timeline_service.sources import _pool
+
+    source = Faulty("hang")
+    before = _pool.abandoned
+    outcome: list[BaseException | Article] = []
+
+    def run() -> None:
+        try:
+            outcome.append(parse_with_budget(source, RawDocument(text=TEXT), seconds=0.2))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(5)
+    source.release.set()
+    assert isinstance(outcome[0], PluginFailure) and "longer than" in outcome[0].detail
+    assert _pool.abandoned == before + 1

@@ -248,6 +248,22 @@ def test_total_only_on_request(seeded, client):
         "/v1/timeline", query_string={"total": "true", "cursor": plain["next_cursor"]}
     ).json
     assert last_page["total"] == len(pages(client)), "the total ignores the cursor"
+    assert counted["total_capped"] is False and last_page["total_capped"] is False
+
+
+def test_total_stops_at_the_cap_and_says_so(seeded, client, app):
+    """A count reads every match up to the cap, so a common word at a million events costs
+    no more than the cap; the page says the true count is larger."""
+    everything = len(pages(client))
+    app.config["MAX_TOTAL"] = 5
+    for query in ({}, {"q": "said"}, {"from": "2022"}):
+        capped = client.get("/v1/timeline", query_string={"total": "true", **query}).json
+        matching = len(pages(client, **query))
+        assert capped["total"] == min(5, matching)
+        assert capped["total_capped"] is (matching > 5)
+    app.config["MAX_TOTAL"] = 10_000
+    uncapped = client.get("/v1/timeline?total=true&limit=3").json
+    assert (uncapped["total"], uncapped["total_capped"]) == (everything, False)
 
 
 def test_include_mentions_and_claims(seeded, client):

@@ -111,6 +111,10 @@ def refusal() -> Response | None:
 
 
 def _guard() -> Response | None:
+    if request.routing_exception is not None:
+        return None  # no such route or method: a 404 or 405 tells nothing a key protects
+    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+        return None  # a CORS preflight never carries credentials, and returns no data
     if request.method in SAFE_METHODS and (
         current_app.config["PUBLIC_READS"] or request.endpoint in ALWAYS_PUBLIC
     ):

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from .queries import DriverConnection, data_version
 
@@ -96,35 +98,65 @@ VERSION_SQL = "SELECT version FROM data_version WHERE id = 1"
 class HotPool:
     """Idle autocommit driver connections of one engine, lent to one request at a time.
 
-    Simpler than the engine's pool on purpose: no ping, no reset, no transaction. A
-    connection that fails is dropped; all are closed when the engine is disposed.
+    Simpler than the engine's pool on purpose: no ping, no reset, no transaction. At most
+    ``size`` are lent at once (a request waits ``wait`` seconds for one, else the database
+    is busy: a 503), so a worker serving many clients at once cannot exhaust the server's
+    connections. Each statement is bounded by ``timeout`` seconds (PostgreSQL's
+    ``statement_timeout``; on SQLite a progress handler against the loan's deadline). A
+    connection that broke, or whose request failed, is closed rather than lent again; all
+    are closed when the engine is disposed.
     """
 
-    def __init__(self, eng: Engine) -> None:
+    def __init__(
+        self, eng: Engine, *, size: int = 8, timeout: float = 10.0, wait: float = 10.0
+    ) -> None:
         self.engine = eng
         self.idle: list[DriverConnection] = []
         self.lock = threading.Lock()
+        self.slots = threading.BoundedSemaphore(size)
+        self.timeout = timeout
+        self.wait = wait
         self.pid = os.getpid()
         event.listen(eng, "engine_disposed", lambda _engine: self.close_all())
 
     def acquire(self) -> DriverConnection:
-        with self.lock:
-            if self.pid != os.getpid():  # forked: the parent's sockets are not ours to use
-                self.idle, self.pid = [], os.getpid()
-            if self.idle:
-                return self.idle.pop()
-        return DriverConnection.open(self.engine)
+        if not self.slots.acquire(timeout=self.wait):
+            raise HotPoolExhausted(f"no read connection free within {self.wait:g} s")
+        try:
+            with self.lock:
+                if self.pid != os.getpid():  # forked: the parent's sockets are not ours
+                    self.idle, self.pid = [], os.getpid()
+                conn = self.idle.pop() if self.idle else None
+            if conn is None:
+                conn = DriverConnection.open(self.engine, statement_timeout=self.timeout)
+        except BaseException:
+            self.slots.release()
+            raise
+        conn.deadline = time.monotonic() + self.timeout
+        return conn
 
-    def release(self, conn: DriverConnection) -> None:
-        with self.lock:
-            if conn.pid == os.getpid():
+    def release(self, conn: DriverConnection, *, failed: bool = False) -> None:
+        if conn.pid != os.getpid():
+            return  # lent before a fork: the slot and the socket belong to the parent
+        try:
+            if failed or conn.broken():
+                conn.close()
+                return
+            conn.deadline = None
+            with self.lock:
                 self.idle.append(conn)
+        finally:
+            self.slots.release()
 
     def close_all(self) -> None:
         with self.lock:
             idle, self.idle = self.idle, []
         for conn in idle:
             conn.close()
+
+
+class HotPoolExhausted(PoolTimeout):
+    """Every read connection of the worker is lent out and none came back in time."""
 
 
 def read_connection() -> DriverConnection:
@@ -134,17 +166,17 @@ def read_connection() -> DriverConnection:
     return g.hot_connection
 
 
-def _release(_exc: BaseException | None) -> None:
+def _release(exc: BaseException | None) -> None:
     conn = g.pop("hot_connection", None)
     if conn is not None:
-        current_app.extensions["timeline_hot"].release(conn)
+        current_app.extensions["timeline_hot"].release(conn, failed=exc is not None)
 
 
 def _read_version() -> int:
     try:
         return read_connection().scalar(VERSION_SQL) or 0
     except Exception:  # a dropped connection: take a fresh one, once
-        g.pop("hot_connection").close()
+        current_app.extensions["timeline_hot"].release(g.pop("hot_connection"), failed=True)
         return read_connection().scalar(VERSION_SQL) or 0
 
 
@@ -244,5 +276,9 @@ def init_app(app: Flask) -> None:
         max_entries=int(app.config["RESPONSE_CACHE_ENTRIES"])
     )
     app.after_request(_conditional)
-    app.extensions["timeline_hot"] = HotPool(app.extensions["timeline_db"].kw["bind"])
+    app.extensions["timeline_hot"] = HotPool(
+        app.extensions["timeline_db"].kw["bind"],
+        size=int(app.config.get("READ_CONNECTIONS", 8)),
+        timeout=float(app.config.get("READ_TIMEOUT_SECONDS", 10.0)),
+    )
     app.teardown_appcontext(_release)

@@ -18,6 +18,7 @@ from flask.cli import AppGroup, with_appcontext
 from .article import RawDocument
 from .db import session_scope, upgrade
 from .limits import DocumentLimits, LimitExceeded, check_document
+from .server import WORKER_CLASSES
 from .timeutil import check_publication_time, parse_timestamp
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"  # in a checkout of the project
@@ -256,16 +257,43 @@ def plugins_command(as_json: bool) -> None:
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--worker-class",
+    type=click.Choice(WORKER_CLASSES),
+    default="gevent",
+    show_default=True,
+    help="gevent: slow and idle clients cost a greenlet, not a worker; sync: one request "
+    "per process at a time.",
+)
+@click.option(
+    "--client-timeout",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Seconds a gevent worker waits on one read from a client before dropping it.",
+)
 @click.option("--seed", is_flag=True, help="Load the seed articles before serving.")
-def serve_command(host: str, port: int, workers: int, seed: bool) -> None:
+def serve_command(
+    host: str, port: int, workers: int, worker_class: str, client_timeout: int, seed: bool
+) -> None:
     """Migrate the database and serve the API with gunicorn."""
     upgrade(current_app.config["DATABASE_URL"])
     if seed:
         report(ingest_items(seed_items(), label="Seeding"))
-    from .server import serve
+    from .db import engine
+    from .server import ServerOptions, serve
 
-    serve(current_app._get_current_object(), host=host, port=port, workers=workers)
+    engine().dispose()  # no connection of this process may be shared by forked workers
+    serve(
+        ServerOptions(
+            host=host,
+            port=port,
+            workers=workers,
+            worker_class=worker_class,
+            client_timeout=client_timeout,
+        )
+    )
 
 
 @click.command("new-plugin")

@@ -11,7 +11,8 @@ from flask import Flask, Response, current_app, request
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 EXPOSED = "ETag, Link, Content-Disposition"
-ALLOWED_HEADERS = "If-None-Match, Accept"
+#: request headers a cross-origin read may send (a key, when reads are private)
+ALLOWED_HEADERS = "If-None-Match, Accept, Authorization"
 
 
 def allowed_origins(setting: str | None) -> frozenset[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -113,3 +115,57 @@ def alembic_config(url: str) -> Any:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+# ------------------------------------------------------------------ the store budget
+
+
+class StoreBudgetExceeded(Exception):
+    """Storing a document (the merge and its writes) took longer than its budget; the
+    transaction was rolled back, so nothing of the document is stored."""
+
+
+_DEADLINE = "timeline_store_deadline"
+
+
+def check_deadline(session: Session) -> None:
+    """Raise :class:`StoreBudgetExceeded` if the session's store budget is spent: the
+    merge calls it between units of work, so its pure-Python loops are bounded too."""
+    deadline = session.info.get(_DEADLINE)
+    if deadline is not None and time.monotonic() > deadline:
+        raise StoreBudgetExceeded("storing the document took longer than its budget")
+
+
+@contextmanager
+def store_budget(session: Session, seconds: float | None) -> Iterator[None]:
+    """Bound the store phase of one write to ``seconds``, lock waits included.
+
+    Three guards, since no one of them sees everything: :func:`check_deadline` in the
+    merge's loops, PostgreSQL's ``statement_timeout`` for the transaction, and SQLite's
+    progress handler, which interrupts a statement running past the deadline. The caller
+    rolls back on the exception, so an overrun leaves no trace.
+    """
+    if not seconds:
+        yield
+        return
+    deadline = time.monotonic() + seconds
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        driver.set_progress_handler(lambda: time.monotonic() > deadline, 20_000)
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {max(1, int(seconds * 1000))}")
+    session.info[_DEADLINE] = deadline
+    try:
+        yield
+    except DBAPIError as exc:
+        if time.monotonic() > deadline:
+            raise StoreBudgetExceeded(
+                f"storing the document took longer than {seconds:g} s"
+            ) from exc
+        raise
+    finally:
+        session.info.pop(_DEADLINE, None)
+        if sqlite:
+            driver.set_progress_handler(None, 0)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import signal
-import threading
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -120,30 +120,76 @@ def longest_run(text: str) -> int:
     return max(longest, len(text) - previous)
 
 
-@contextmanager
-def time_budget(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`BudgetExceeded` in the block once ``seconds`` of wall time have passed.
+class _Alarm(BaseException):
+    """Raised into the block when a budget expires; a ``BaseException`` so that the code
+    under budget (a plugin's ``except Exception``) cannot swallow it. The budget's own
+    context turns it into the budget's error."""
 
-    Uses ``SIGALRM``, so it only applies on the main thread (gunicorn's sync workers, the
-    CLI, the test client); elsewhere the block runs unbounded and the static limits of
-    :func:`check_document` are the only guard. An interval timer someone else armed (a
-    test-timeout plugin, say) is left alone, and so then is the block.
-    """
-    if (
-        not seconds
-        or threading.current_thread() is not threading.main_thread()
-        or signal.getitimer(signal.ITIMER_REAL)[0] > 0
-    ):
-        yield
-        return
+    def __init__(self, budget: object) -> None:
+        super().__init__()
+        self.budget = budget
 
-    def _expired(_signum: int, _frame: Any) -> None:
-        raise BudgetExceeded(f"preparing the document took longer than {seconds:g} s")
 
-    previous = signal.signal(signal.SIGALRM, _expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
+#: the budgets open on this process's main thread, innermost last: [deadline, seconds]
+_budgets: list[list[float]] = []
+#: how soon an expired budget fires again if the block swallowed its alarm anyway
+_REPEAT = 0.05
+
+
+def _expired(_signum: int, _frame: Any) -> None:
+    earliest = min(_budgets, key=lambda budget: budget[0])
+    signal.setitimer(signal.ITIMER_REAL, _REPEAT)  # until the block ends; see _arm
+    raise _Alarm(earliest)
+
+
+def _arm() -> None:
+    if _budgets:
+        left = min(deadline for deadline, _ in _budgets) - time.monotonic()
+        signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+    else:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def time_budget(
+    seconds: float | None, *, error: Callable[[], BaseException] | None = None
+) -> Iterator[bool]:
+    """Raise ``error()`` (:class:`BudgetExceeded` by default) in the block once ``seconds``
+    of wall time have passed; yields whether the budget is enforced.
+
+    Uses ``SIGALRM``, so it applies on a process's main thread only: gunicorn's workers
+    (sync, and gevent, whose greenlets all run there), the CLI, the test client. Elsewhere
+    the block runs unbounded, and the static limits of :func:`check_document` are the
+    guard. Budgets nest (a plugin's parse inside a document's preparation): the earliest
+    deadline fires first. A block must not wait on I/O under a budget, since on a gevent
+    worker another request's greenlet would run meanwhile. An interval timer someone else
+    armed (a test-timeout plugin, say) is left alone, and so then is the block.
+    """
+    if not seconds or (not _budgets and signal.getitimer(signal.ITIMER_REAL)[0] > 0):
+        yield False
+        return
+    previous = None
+    if not _budgets:
+        try:
+            previous = signal.signal(signal.SIGALRM, _expired)
+        except ValueError:  # not the main thread
+            yield False
+            return
+    budget = [time.monotonic() + seconds, seconds]
+    _budgets.append(budget)
+    _arm()
+    try:
+        yield True
+    except _Alarm as alarm:
+        if alarm.budget is not budget:
+            raise
+        raise (error or _document_overrun(seconds))() from None
+    finally:
+        del _budgets[next(i for i, b in enumerate(_budgets) if b is budget)]
+        _arm()
+        if not _budgets:
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _document_overrun(seconds: float) -> Callable[[], BaseException]:
+    return lambda: BudgetExceeded(f"preparing the document took longer than {seconds:g} s")

@@ -25,7 +25,7 @@ import hashlib
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -39,6 +39,7 @@ from sqlalchemy.orm.util import identity_key
 
 from . import eventtypes
 from .actors import ActorTable, default_table
+from .db import check_deadline
 from .mentions import FINE_GRANULARITIES, EventMention
 from .models import Document, Event, EventActor, Mention
 
@@ -765,6 +766,16 @@ def _forget(session: Session) -> None:
         _CACHE.pop(key, None)
 
 
+#: terms of one OR: SQLite parses ``a OR b OR ...`` into a tree it refuses past depth 1000
+OR_CHUNK = 200
+
+
+def chunks(items: Sequence[Any], size: int = OR_CHUNK) -> Iterator[Sequence[Any]]:
+    """``items`` in slices of at most ``size``, for statements with one term per item."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _load(session: Session, windows: Iterable[Any], *criteria: Any) -> list[Signature]:
     """Mentions whose start falls in any of the windows ``(lo, hi, ...)`` (through the
     start_at index; nearby windows are read as one range, callers filter)."""
@@ -776,11 +787,13 @@ def _load(session: Session, windows: Iterable[Any], *criteria: Any) -> list[Sign
         else:
             merged.append([lo, hi])
     ranges = [and_(_M.c.start_at >= lo, _M.c.start_at < hi) for lo, hi in merged]
-    if not ranges:
-        return []
-    light = session.execute(
-        select(*_LIGHT).join(_D, _M.c.document_id == _D.c.id).where(or_(*ranges), *criteria)
-    ).all()
+    light = [
+        row
+        for part in chunks(ranges)
+        for row in session.execute(
+            select(*_LIGHT).join(_D, _M.c.document_id == _D.c.id).where(or_(*part), *criteria)
+        )
+    ]
     return _signatures(session, light)
 
 
@@ -803,13 +816,15 @@ def _coarse_values_covering(session: Session, days: Sequence[date]) -> set[str]:
         )
         for first, last in runs
     ]
-    if not clauses:
-        return out
-    rows = session.execute(
-        select(_M.c.date_value, _M.c.granularity)
-        .where(_M.c.granularity.in_(ATTACHING), or_(*clauses))
-        .distinct()
-    ).all()
+    rows = {
+        row
+        for part in chunks(clauses)
+        for row in session.execute(
+            select(_M.c.date_value, _M.c.granularity)
+            .where(_M.c.granularity.in_(ATTACHING), or_(*part))
+            .distinct()
+        )
+    }
     for value, granularity in rows:
         if is_fine(granularity, value):
             continue
@@ -956,6 +971,7 @@ def _day_phase(session: Session, touched: set[date]) -> list[list[Signature]]:
             by_day[day].append(sig)
     clusters: dict[date, list[list[Signature]]] = {}
     for day, sigs in by_day.items():
+        check_deadline(session)
         if day in touched or any(s.event_id is None for s in sigs):
             clusters[day] = cluster(sigs)
         else:  # unchanged: its events' members on this day are its clusters
@@ -1061,6 +1077,7 @@ def _coarse_phase(
     }
     loose: list[list[Signature]] = []
     for value, coarse in coarse_by_value.items():
+        check_deadline(session)
         if not coarse:
             continue
         if value in incremental and coarse[0].granularity in ATTACHING:

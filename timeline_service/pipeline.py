@@ -20,11 +20,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import collector, limits, merge
 from .article import Article, PublishedAtOrigin, RawDocument
+from .db import store_budget
 from .mentions import EventMention, extract_mentions
 from .models import DataVersion, Document, Event, Mention
 from .models import Source as SourceRow
@@ -277,12 +278,14 @@ def ingest(
     *,
     parse_budget: float = 5.0,
     time_budget: float | None = None,
+    store_seconds: float | None = None,
 ) -> IngestResult:
     """Store ``raw`` with its mentions and events in one transaction, or return the copy.
 
     The same content or URL ingested twice (even concurrently) yields the existing
     document. Any failure rolls the whole document back. ``time_budget`` bounds the
-    preparation (parse, dates, extraction), never the transaction.
+    preparation (parse, dates, extraction); ``store_seconds`` the transaction (raising
+    :class:`~timeline_service.db.StoreBudgetExceeded` when it overruns).
     """
     existing = find_existing(session, raw)
     if existing is not None:
@@ -290,8 +293,9 @@ def ingest(
     with limits.time_budget(time_budget):
         prepared = prepare(raw, parse_budget=parse_budget)
     try:
-        document = store(session, prepared)
-        session.commit()
+        with store_budget(session, store_seconds):
+            document = store(session, prepared)
+            session.commit()
     except IntegrityError:
         session.rollback()
         existing = find_existing(session, raw)
@@ -337,9 +341,10 @@ def ingest_many(
 
     The bulk path: the duplicate check, the source rows and the merge run once per batch.
     A document the plugins or the limits reject is reported and skipped; the rest of its
-    batch is stored. Should the batch's transaction fail on a unique constraint (another
-    writer stored one of its documents meanwhile), its documents are ingested one by one;
-    any other database error rolls the batch back whole and is raised.
+    batch is stored. Should the batch's transaction fail, its documents are ingested one by
+    one: on a unique constraint (another writer stored one of them meanwhile) the copy is
+    found; after any other database error a document the database still refuses is
+    reported with the reason (:class:`StoreFailed`) and the others are stored.
 
     With ``jobs`` > 1, that many worker processes prepare the next batch (parse, dates,
     extraction: no database) while this one stores the current one. They are new
@@ -421,14 +426,30 @@ def _identity(raw: RawDocument) -> tuple[str, list[str]]:
 
 
 def _ingest_one(
-    session: Session, raw: RawDocument, parse_budget: float, time_budget: float | None
+    session: Session,
+    raw: RawDocument,
+    parse_budget: float,
+    time_budget: float | None,
+    *,
+    tolerate: bool = False,
 ) -> Outcome:
+    """Ingest one document of a failed batch; ``tolerate`` also reports a database error
+    as that document's rejection, so it cannot take the rest of its batch down."""
     try:
         return Outcome(
             raw, ingest(session, raw, parse_budget=parse_budget, time_budget=time_budget)
         )
     except REJECTIONS as exc:
         return Outcome(raw, error=exc)
+    except SQLAlchemyError as exc:
+        if not tolerate:
+            raise
+        cause = getattr(exc, "orig", None) or exc
+        return Outcome(raw, error=StoreFailed(f"{type(cause).__name__}: {cause}"))
+
+
+class StoreFailed(Exception):
+    """The database refused a document's rows (reported for that document alone)."""
 
 
 def _ingest_batch(
@@ -475,11 +496,15 @@ def _ingest_batch(
         try:
             documents = store_many(session, [p for _, p in prepared])
             session.commit()
-        except IntegrityError:
+        except SQLAlchemyError as exc:
+            # Another writer stored one of these meanwhile (a unique constraint), or one
+            # document's rows broke the batch's statements: store each on its own, so the
+            # rest are kept and a document that cannot be stored is reported by itself.
             session.rollback()
+            tolerate = not isinstance(exc, IntegrityError)
             return [
                 outcome if outcome is not None and outcome.error is not None
-                else _ingest_one(session, raw, parse_budget, time_budget)
+                else _ingest_one(session, raw, parse_budget, time_budget, tolerate=tolerate)
                 for raw, outcome in zip(raws, outcomes, strict=True)
             ]  # fmt: skip
         except BaseException:
@@ -512,17 +537,24 @@ def _ingest_batch(
     return done
 
 
-def delete_document(session: Session, document: Document) -> None:
-    """Delete a document and its mentions, and re-derive the events they fed."""
-    bump_data_version(session)  # first: the write lock, see bump_data_version
-    event_ids = {
-        e
-        for e in session.scalars(select(Mention.event_id).where(Mention.document_id == document.id))
-    }
-    session.delete(document)
-    session.flush()
-    merge.rederive(session, {e for e in event_ids if e is not None})
-    session.commit()
+def delete_document(
+    session: Session, document: Document, *, store_seconds: float | None = None
+) -> None:
+    """Delete a document and its mentions, and re-derive the events they fed, within
+    ``store_seconds`` (else nothing changes)."""
+    try:
+        with store_budget(session, store_seconds):
+            bump_data_version(session)  # first: the write lock, see bump_data_version
+            event_ids = set(
+                session.scalars(select(Mention.event_id).where(Mention.document_id == document.id))
+            )
+            session.delete(document)
+            session.flush()
+            merge.rederive(session, {e for e in event_ids if e is not None})
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def _events_of(session: Session, document: Document) -> list[Event]:

@@ -119,7 +119,12 @@ def version_of(source: Source) -> str | None:
     """The source's declared version, else its distribution's version."""
     if source.version is not None:
         return source.version
-    origin = origin_of(source)
+    return plugin_version(plugin_of(source))
+
+
+def plugin_version(plugin: str) -> str | None:
+    """The version of the distribution that installed the plugin named ``plugin``."""
+    origin = _origins.get(plugin, "registered")
     if origin == "registered":
         return None
     dist = "timeline-service" if origin == "built-in" else origin

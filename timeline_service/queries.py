@@ -19,6 +19,7 @@ import json
 import os
 import re
 import threading
+import time
 from collections import namedtuple
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -122,6 +123,8 @@ class TimelineFilter:
     limit: int = 50
     include: frozenset[str] = frozenset()
     total: bool = False
+    #: ``total`` counts at most this many events (a count reads every match)
+    total_cap: int = 10_000
 
 
 @dataclass
@@ -132,6 +135,8 @@ class TimelinePage:
     next_cursor: str | None
     total: int | None = None
     seen_version: int | None = None
+    #: whether ``total`` stopped at the filter's cap (there are more)
+    total_capped: bool = False
 
 
 # ------------------------------------------------------------------------ data version
@@ -142,7 +147,8 @@ SQLITE_READ_PRAGMAS = ("PRAGMA mmap_size = 4294967296", "PRAGMA cache_size = -65
 
 @dataclass
 class DriverConnection:
-    """A driver connection in autocommit mode, kept per worker thread for the hot reads.
+    """A driver connection in autocommit mode, lent to one request at a time for the hot
+    reads (see :class:`timeline_service.caching.HotPool`).
 
     No Session, no pool checkout, no BEGIN/ROLLBACK: on PostgreSQL that saves several
     round trips per request. Statements see the latest committed data each; the caller
@@ -153,21 +159,36 @@ class DriverConnection:
     engine: Engine
     dbapi: Any
     pid: int
+    #: when the current loan's statements must stop (SQLite's progress handler reads it)
+    deadline: float | None = None
 
     @classmethod
-    def open(cls, engine: Engine) -> DriverConnection:
+    def open(cls, engine: Engine, *, statement_timeout: float | None = None) -> DriverConnection:
         proxied = engine.raw_connection()
         dbapi = proxied.driver_connection
         proxied.detach()  # ours for the thread's life, not the pool's
+        conn = cls(engine, dbapi, os.getpid())
         if engine.dialect.name == "sqlite":
             dbapi.isolation_level = None
             # reads map the file instead of copying pages through a 2 MB cache: random
             # row lookups in a large database stay as cheap as in a small one
             for pragma in SQLITE_READ_PRAGMAS:
                 dbapi.execute(pragma)
+            if statement_timeout:
+                dbapi.set_progress_handler(conn._overdue, 50_000)
         else:
             dbapi.autocommit = True
-        return cls(engine, dbapi, os.getpid())
+            if statement_timeout:
+                ms = max(1, int(statement_timeout * 1000))
+                dbapi.execute(f"SET statement_timeout = {ms}")
+        return conn
+
+    def _overdue(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
+
+    def broken(self) -> bool:
+        """Whether the connection can no longer be used (closed, or lost by the server)."""
+        return bool(getattr(self.dbapi, "closed", False) or getattr(self.dbapi, "broken", False))
 
     def scalar(self, sql: str) -> Any:
         cursor = self.dbapi.cursor()
@@ -727,24 +748,29 @@ def timeline(session: DB, f: TimelineFilter, *, version: int | None = None) -> T
         last = rows[-1]
         next_cursor = encode_cursor(stamp(last.start_at) or "", last.key)
     events, seen_version = _event_dicts_seen(session, rows, f.include)
-    total = None
+    total, capped = None, False
     if f.total:
-        total, seen_version = count_events(session, f), None
-    return TimelinePage(events, next_cursor, total, seen_version)
+        (total, capped), seen_version = count_events(session, f, common), None
+    return TimelinePage(events, next_cursor, total, seen_version, capped)
 
 
-def count_events(session: DB, f: TimelineFilter) -> int:
-    """How many events match the filter, all pages together (only when asked: it scans)."""
+def count_events(session: DB, f: TimelineFilter, common: bool = False) -> tuple[int, bool]:
+    """How many events match the filter over all pages, up to ``f.total_cap``, and whether
+    the count stopped there. Only when asked: it reads every match up to the cap, so its
+    cost is bounded by the cap, not by the archive (a common word at a million events)."""
     counted = TimelineFilter(**{**f.__dict__, "after": None})
     dialect = _engine(session).dialect.name
-    conds = _conditions(counted, dialect)
+    conds = _conditions(counted, dialect, common)
     params = _parameters(counted, dialect)
     if f.start is not None:
         conds.append(Event.end_at > bindparam("start", type_=Event.end_at.type))
         params["start"] = f.start
-    stmt = select(func.count()).select_from(Event).where(*conds)
+    matches = select(Event.id).where(*conds).limit(bindparam("cap", type_=Integer))
+    stmt = select(func.count()).select_from(matches.subquery())
+    params["cap"] = f.total_cap + 1
     with _core(session) as conn:
-        return conn.scalar(stmt, params) or 0
+        found = conn.scalar(stmt, params) or 0
+    return min(found, f.total_cap), found > f.total_cap
 
 
 def event_rows_to_dicts(

@@ -60,6 +60,11 @@ class DocumentIn(Schema):
 
     @validates("url")
     def _url(self, value: str, **_: Any) -> None:
+        # urlsplit drops tabs and line breaks before it looks, so check the raw text
+        # first: a URL never holds whitespace or control characters (RFC 3986), and one
+        # that did would break every format that writes it on a line (iCalendar, CSV).
+        if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValidationError("Must not contain whitespace or control characters.")
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValidationError("Must be an absolute http(s) URL.")
@@ -201,6 +206,7 @@ class TimelineOut(Schema):
     events = fields.List(fields.Nested(EventOut))
     next_cursor = fields.String(allow_none=True)
     total = fields.Integer()
+    total_capped = fields.Boolean()
 
 
 class DocumentOut(Schema):

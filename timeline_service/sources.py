@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from .article import Article, ParseError, RawDocument
-from .limits import BudgetExceeded
+from .limits import BudgetExceeded, time_budget
 
 
 class Source:
@@ -239,6 +239,10 @@ _pool = _ParsePool()
 os.register_at_fork(after_in_child=_pool.forget_workers)
 
 
+class _ParseOverrun(Exception):
+    """A plugin's parse outlived its own budget (raised into it by the alarm)."""
+
+
 def parse_with_budget(source: Source, raw: RawDocument, *, seconds: float = 5.0) -> Article:
     """Parse ``raw`` with ``source`` within ``seconds``, and check what comes back.
 
@@ -247,14 +251,19 @@ def parse_with_budget(source: Source, raw: RawDocument, *, seconds: float = 5.0)
     something that is not a sound Article. Either names the plugin. A caller-given
     ``published_at`` always wins over what the plugin read from the text.
 
-    A hung parse cannot be killed (Python threads cannot be), only abandoned; a parse
-    stuck inside one C call (a catastrophic regular expression) also holds the GIL, so
-    plugin authors should keep their patterns linear.
+    On a process's main thread (gunicorn's workers, the CLI) the parse runs inline and an
+    alarm interrupts it when its time is up. Elsewhere it runs on a pool thread that is
+    abandoned when its time is up (Python cannot kill a thread); a parse stuck inside one
+    C call (a catastrophic regular expression) can be stopped by neither, so plugin authors
+    should keep their patterns linear.
     """
     plugin = _plugin_name(source)
     try:
-        article = _pool.run(lambda: source.parse(raw), seconds)
-    except FutureTimeout:
+        with time_budget(seconds, error=_ParseOverrun) as bounded:
+            article = source.parse(raw) if bounded else None
+        if not bounded:  # off the main thread: no signals, so a thread we can abandon
+            article = _pool.run(lambda: source.parse(raw), seconds)
+    except (FutureTimeout, _ParseOverrun):
         raise PluginFailure(plugin, f"parse took longer than {seconds:g} s; abandoned") from None
     except ParseError as exc:
         raise PluginRejected(plugin, str(exc) or "document rejected") from exc

@@ -7,9 +7,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
 
 from ..article import RawDocument
-from ..db import get_session
+from ..db import StoreBudgetExceeded, get_session
 from ..errors import APIError
 from ..limits import BudgetExceeded, DocumentLimits, LimitExceeded, check_document
 from ..models import Document
@@ -81,7 +82,16 @@ def read_json_object() -> dict:
     garbage, valid Unicode, and no text a database would refuse."""
     if not request.is_json:
         raise APIError(415, "Unsupported Media Type", "Send the document as application/json.")
-    raw = request.get_data(cache=False)
+    try:
+        raw = request.get_data(cache=False)
+    except HTTPException:  # too large (413), the client went away (400): said as such
+        raise
+    except Exception as exc:  # the server's own parse errors: a bad chunk, a body cut short
+        raise APIError(
+            400,
+            "Unreadable request body",
+            f"The body could not be read: {type(exc).__name__}: {exc}".rstrip(": ") + ".",
+        ) from None
     if not raw.strip():
         raise APIError(400, "Empty request body", "Send a JSON object with 'text' or 'html'.")
     try:
@@ -125,6 +135,7 @@ def post_document():
             raw,
             parse_budget=current_app.config["PARSE_BUDGET_SECONDS"],
             time_budget=limits.seconds,
+            store_seconds=current_app.config.get("STORE_BUDGET_SECONDS"),
         )
     except (PluginFailure, PluginRejected) as exc:
         raise APIError(
@@ -132,6 +143,8 @@ def post_document():
         ) from None
     except BudgetExceeded as exc:
         raise APIError(422, "Document too costly to process", str(exc)) from None
+    except StoreBudgetExceeded as exc:
+        raise store_overrun(exc) from None
     body = _ingest_out.dump(
         {
             "created": result.created,
@@ -162,5 +175,22 @@ def get_document(document_id: int):
 
 @bp.delete("/documents/<int:document_id>")
 def remove_document(document_id: int):
-    delete_document(get_session(), _document(document_id))
+    try:
+        delete_document(
+            get_session(),
+            _document(document_id),
+            store_seconds=current_app.config.get("STORE_BUDGET_SECONDS"),
+        )
+    except StoreBudgetExceeded as exc:
+        raise store_overrun(exc) from None
     return "", 204
+
+
+def store_overrun(exc: StoreBudgetExceeded) -> APIError:
+    """The write ran past its store budget and was rolled back: a 503 to retry later."""
+    return APIError(
+        503,
+        "Write took too long",
+        f"{exc}; it was rolled back and nothing changed. Retry later.",
+        headers={"Retry-After": "5"},
+    )

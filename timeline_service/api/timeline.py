@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 
 from ..caching import current_changed_at, current_version, read_connection, versioned
 from ..errors import APIError
-from ..formats import OutputFormat, PageMeta, get_formats, to_bytes
+from ..formats import OutputFormat, PageMeta, formats_fingerprint, get_formats, to_bytes
 from ..queries import TimelineFilter, actor_names, decode_cursor, partial_date_bounds, timeline
 from ..schemas import TimelineQuery
 
@@ -70,6 +70,7 @@ def build_filter() -> tuple[TimelineFilter, OutputFormat, dict[str, Any]]:
     f.agreement = args.get("agreement")
     f.include = frozenset(args.get("include", ()))
     f.total = bool(args.get("total", False))
+    f.total_cap = int(current_app.config.get("MAX_TOTAL", f.total_cap))
     return f, fmt, args
 
 
@@ -80,13 +81,8 @@ def next_link(cursor: str) -> str:
     return f'<{request.path}?{urlencode(pairs)}>; rel="next"'
 
 
-def _formats_generation() -> int:
-    """Changes when plugins come or go, so a cached page never outlives its format."""
-    return id(get_formats())
-
-
 @bp.get("/timeline")
-@versioned(salt=_formats_generation)
+@versioned(salt=formats_fingerprint)
 def get_timeline() -> Response:
     f, fmt, args = build_filter()
     page = timeline(read_connection(), f, version=current_version())
@@ -94,6 +90,7 @@ def get_timeline() -> Response:
     meta = PageMeta(
         next_cursor=page.next_cursor,
         total=page.total,
+        total_capped=page.total_capped,
         params={k: v for k, v in args.items() if isinstance(v, str)},
         data_version=current_version(),
         changed_at_loader=current_changed_at,

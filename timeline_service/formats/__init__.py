@@ -30,6 +30,8 @@ class PageMeta:
 
     next_cursor: str | None = None
     total: int | None = None
+    #: whether ``total`` stopped at the service's cap (the true count is larger)
+    total_capped: bool = False
     params: Mapping[str, str] = field(default_factory=dict)
     data_version: int = 0
     changed_at_loader: Callable[[], datetime | None] | None = field(default=None, repr=False)
@@ -64,6 +66,7 @@ def render_json(events: list[dict[str, Any]], meta: PageMeta) -> str:
     body: dict[str, Any] = {"events": events, "next_cursor": meta.next_cursor}
     if meta.total is not None:
         body["total"] = meta.total
+        body["total_capped"] = meta.total_capped
     return dumps(body)
 
 
@@ -83,7 +86,7 @@ def to_bytes(rendered: Rendered) -> bytes:
     return "".join(rendered).encode("utf-8")
 
 
-_cache: tuple[frozenset[str], dict[str, OutputFormat]] | None = None
+_cache: tuple[frozenset[str], dict[str, OutputFormat], str] | None = None
 
 
 def get_formats() -> dict[str, OutputFormat]:
@@ -101,6 +104,7 @@ def get_formats() -> dict[str, OutputFormat]:
     if cached is not None and cached[0] == key:
         return cached[1]
     formats = {JSON.name: JSON}
+    providers: dict[str, str] = {JSON.name: "timeline-service"}
     for impl in pm.hook.register_output_formats.get_hookimpls():
         try:
             provided = impl.function() or []
@@ -114,5 +118,24 @@ def get_formats() -> dict[str, OutputFormat]:
                 log.warning("output format %r registered twice; keeping the first", fmt.name)
             else:
                 formats[fmt.name] = fmt
-    _cache = (key, formats)
+                providers[fmt.name] = impl.plugin_name
+    _cache = (key, formats, _fingerprint(formats, providers))
     return formats
+
+
+def formats_fingerprint() -> str:
+    """Names the installed formats and the plugin versions that render them: the same in
+    every worker and after a restart, different once a format comes, goes or changes, so
+    an ETag that includes it never outlives the renderer that made the body."""
+    get_formats()
+    assert _cache is not None
+    return _cache[2]
+
+
+def _fingerprint(formats: dict[str, OutputFormat], providers: dict[str, str]) -> str:
+    from ..plugins import plugin_version
+
+    return ";".join(
+        f"{name}={fmt.media_type}@{providers[name]}/{plugin_version(providers[name]) or '-'}"
+        for name, fmt in sorted(formats.items())
+    )

@@ -46,8 +46,9 @@
   }
 
   function safeUrl(url) {
+    if (typeof url !== "string" || url === "") return null; // no URL: no link
     try {
-      var parsed = new URL(url, window.location.href);
+      var parsed = new URL(url); // absolute only: never resolved against this page
       return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
     } catch (e) {
       return null;
