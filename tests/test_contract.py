@@ -1,39 +1,53 @@
-"""The contract, fuzzed: schemathesis drives the live app with requests generated from
-``openapi.yaml`` and fails on any server error or any response the spec does not allow
-(status, media type, headers, body schema). Bounded: ``TIMELINE_CONTRACT_EXAMPLES``
-examples per operation (default 25).
+"""The contract, fuzzed: schemathesis drives the served process (``timeline-service
+serve --seed``: gunicorn, two workers) with requests generated from ``openapi.yaml`` and
+fails on any server error or any response the spec does not allow (status, media type,
+headers, body schema). Bounded: ``TIMELINE_CONTRACT_EXAMPLES`` examples per operation
+(default 25).
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import schemathesis
-from conftest import TEST_API_KEY
+from conftest import BACKENDS, POSTGRES_URL, scratch_postgres
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance, response_schema_conformance
-from werkzeug.serving import make_server
+from served import KEY, Served
 
 SPEC = Path(__file__).resolve().parents[1] / "openapi.yaml"
 schema = schemathesis.openapi.from_path(SPEC)
 EXAMPLES = int(os.environ.get("TIMELINE_CONTRACT_EXAMPLES", "25"))
 
 
-@pytest.fixture
-def live(seeded) -> Iterator[str]:
-    """The seeded app on a loopback port; rate limits off (the fuzzer is one fast client)."""
-    seeded.config["RATE_LIMIT_PER_ADDRESS"] = 0
-    seeded.config["RATE_LIMIT_PER_KEY"] = 0
-    server = make_server("127.0.0.1", 0, seeded, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+MODES = {
+    # the key holder on a public service; and a caller without a key on a service whose
+    # reads are private, where every route but /healthz and /openapi.yaml answers 401
+    "public": ({}, {"Authorization": f"Bearer {KEY}"}),
+    "private": ({"TIMELINE_PUBLIC_READS": "false"}, {}),
+}
+
+
+@pytest.fixture(scope="module", params=[(b, m) for b in BACKENDS for m in MODES])
+def live(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[tuple[str, dict]]:
+    """The seeded service as users run it; rate limits off (the fuzzer is one fast client)."""
+    backend, mode = request.param
+    settings, headers = MODES[mode]
+    folder = tmp_path_factory.mktemp("contract")
+    env = {"TIMELINE_RATE_LIMIT_PER_ADDRESS": "0", "TIMELINE_RATE_LIMIT_PER_KEY": "0", **settings}
+    if backend == "sqlite":
+        with Served(f"sqlite:///{folder / 'c.sqlite'}", folder, env=env, args=("--seed",)) as s:
+            yield s.url, headers
+    else:
+        assert POSTGRES_URL
+        with (
+            scratch_postgres(POSTGRES_URL) as url,
+            Served(url, folder, env=env, args=("--seed",)) as s,
+        ):
+            yield s.url, headers
 
 
 @schema.parametrize()
@@ -52,8 +66,9 @@ def test_api_conforms_to_its_spec(case, live):
     excluded = [positive_data_acceptance]
     if case.path == "/openapi.yaml":
         excluded.append(response_schema_conformance)
+    base_url, headers = live
     case.call_and_validate(
-        base_url=live,
-        headers={"Authorization": f"Bearer {TEST_API_KEY}"},
+        base_url=base_url,
+        headers=headers,
         excluded_checks=excluded,
     )
