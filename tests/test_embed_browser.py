@@ -1,5 +1,6 @@
-"""``/embed`` in headless Chromium: it loads the seeds' timeline, filters, and stays inert
-to hostile article text, including when framed by a page on another origin.
+"""``/embed`` in headless Chromium, served by the process users run (``timeline-service
+serve --seed``): it loads the seeds' timeline, filters, and stays inert to hostile article
+text, including when framed by a page on another origin.
 
 Needs Debian's ``chromium`` (``TIMELINE_CHROMIUM`` to point elsewhere). Without it the
 tests skip, except under CI (``CI`` set), where a missing browser is a failure.
@@ -13,6 +14,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from served import KEY, Served
 from werkzeug.serving import make_server
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -55,12 +57,12 @@ class Server:
         self.thread.join(5)
 
 
-@pytest.fixture
-def live(seeded) -> Iterator[Server]:
-    seeded.config["RATE_LIMIT_PER_ADDRESS"] = 0
-    server = Server(seeded)
-    yield server
-    server.close()
+@pytest.fixture(scope="module")
+def live(tmp_path_factory) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp("embed")
+    env = {"TIMELINE_RATE_LIMIT_PER_ADDRESS": "0"}
+    with Served(f"sqlite:///{folder / 'embed.sqlite'}", folder, env=env, args=("--seed",)) as s:
+        yield s
 
 
 @pytest.fixture
@@ -80,43 +82,43 @@ def loaded(page) -> list[str]:
     return page.eval_on_selector_all("li.event", "els => els.map(e => e.dataset.id)")
 
 
-def api_ids(client, **params) -> list[str]:
-    body = client.get("/v1/timeline", query_string={"limit": 50, **params}).json
+def api_ids(live: Served, **params) -> list[str]:
+    body = live.request("GET", "/v1/timeline", params={"limit": 50, **params}).json()
     return [e["id"] for e in body["events"]]
 
 
-def test_embed_shows_the_seeds_and_filters(live, page, client):
+def test_embed_shows_the_seeds_and_filters(live, page):
     page.goto(f"{live.url}/embed")
-    everything = api_ids(client)
+    everything = api_ids(live)
     assert loaded(page) == everything
     assert page.text_content("#status") == f"{len(everything)} events"
 
     page.fill("input[name=from]", "2023")
     page.fill("input[name=to]", "2023")
     page.click("button[type=submit]")
-    in_2023 = api_ids(client, **{"from": "2023", "to": "2023"})
+    in_2023 = api_ids(live, **{"from": "2023", "to": "2023"})
     assert 0 < len(in_2023) < len(everything)
     assert loaded(page) == in_2023
     assert "from=2023" in page.url and "to=2023" in page.url
 
 
-def test_embed_takes_the_api_filters_from_its_query_string(live, page, client):
+def test_embed_takes_the_api_filters_from_its_query_string(live, page):
     page.goto(f"{live.url}/embed?source=cnn&limit=5")
-    first = api_ids(client, source="cnn", limit=5)
+    first = api_ids(live, source="cnn", limit=5)
     assert loaded(page) == first
     assert page.input_value("input[name=source]") == "cnn"
     page.click("#more")
     page.locator("li.event").nth(len(first)).wait_for()
     page.wait_for_selector("#timeline[data-loaded]")
     assert page.eval_on_selector_all("li.event", "els => els.length") == len(
-        api_ids(client, source="cnn", limit=500)[:10]
+        api_ids(live, source="cnn", limit=500)[:10]
     )
 
 
-def test_events_show_date_precision_title_and_source_links(live, page, client):
+def test_events_show_date_precision_title_and_source_links(live, page):
     page.goto(f"{live.url}/embed?limit=500")
     loaded(page)
-    events = client.get("/v1/timeline?limit=500").json["events"]
+    events = live.request("GET", "/v1/timeline?limit=500").json()["events"]
     month = next(e for e in events if e["date"]["granularity"] == "month")
     item = page.locator(f"li.event[data-id='{month['id']}']")
     year, mon = month["date"]["value"].split("-")
@@ -133,13 +135,18 @@ def test_events_show_date_precision_title_and_source_links(live, page, client):
     assert d.split()[0] == str(int(day["date"]["value"][8:]))
 
 
-def test_a_source_without_a_url_is_named_not_linked(live, page, client):
-    posted = client.post(
+def test_a_source_without_a_url_is_named_not_linked(live, page):
+    posted = live.request(
+        "POST",
         "/v1/documents",
-        json={"text": "Officials met in Lisbon on March 3, 2021.", "published_at": "2021-03-05"},
-    )
-    assert posted.status_code == 201 and posted.json["document"]["url"] is None
-    event = next(e for e in posted.json["events"] if "Lisbon" in e["title"])
+        key=KEY,
+        json={
+            "text": "Ferry crews struck in Lisbon on April 14, 2021.",
+            "published_at": "2021-04-15",
+        },
+    ).json()
+    assert posted["document"]["url"] is None
+    event = next(e for e in posted["events"] if "Lisbon" in e["title"])
     page.goto(f"{live.url}/embed?q=Lisbon")
     assert event["id"] in loaded(page)
     item = page.locator(f"li.event[data-id='{event['id']}'] .sources")
@@ -153,10 +160,12 @@ HOSTILE = (
 )
 
 
-def test_hostile_article_text_stays_text(live, page, client):
-    posted = client.post("/v1/documents", json={"text": HOSTILE, "source": "generic"})
-    assert posted.status_code == 201, posted.json
-    event = next(e for e in posted.json["events"] if "Geneva" in e["title"])
+def test_hostile_article_text_stays_text(live, page):
+    posted = live.request(
+        "POST", "/v1/documents", key=KEY, json={"text": HOSTILE, "source": "generic"}
+    )
+    assert posted.status_code == 201, posted.text
+    event = next(e for e in posted.json()["events"] if "Geneva" in e["title"])
     page.goto(f"{live.url}/embed?q=Geneva")
     assert event["id"] in loaded(page)
     title = page.locator(f"li.event[data-id='{event['id']}'] .title").text_content()
@@ -165,7 +174,7 @@ def test_hostile_article_text_stays_text(live, page, client):
     assert page.locator("li.event img, li.event script").count() == 0
 
 
-def test_embed_works_framed_by_another_origin(live, page, client):
+def test_embed_works_framed_by_another_origin(live, page):
     def host(environ, start_response):
         start_response("200 OK", [("Content-Type", "text/html")])
         return [f'<iframe src="{live.url}/embed?from=2022-02&to=2022-02"></iframe>'.encode()]
@@ -176,6 +185,6 @@ def test_embed_works_framed_by_another_origin(live, page, client):
         frame = page.frame_locator("iframe")
         frame.locator("#timeline[data-loaded]").wait_for(timeout=15000)
         shown = frame.locator("li.event").count()
-        assert shown == len(api_ids(client, **{"from": "2022-02", "to": "2022-02"})) > 0
+        assert shown == len(api_ids(live, **{"from": "2022-02", "to": "2022-02"})) > 0
     finally:
         other.close()

@@ -434,6 +434,15 @@ def test_an_invalid_chunked_body_is_a_400(served: Served) -> None:
     assert served.request("GET", "/healthz").status_code == 200
 
 
+def test_a_total_counts_up_to_its_cap(serve) -> None:
+    """``total=true`` costs at most the cap's worth of matches, and says when it stopped."""
+    server = serve(env={"TIMELINE_MAX_TOTAL": "3"}, args=("--seed",))
+    everything = server.request("GET", "/v1/timeline?limit=500").json()["events"]
+    for answer in server.until_every_worker("GET", "/v1/timeline?limit=1&total=true"):
+        body = answer.json()
+        assert (body["total"], body["total_capped"]) == (3, len(everything) > 3)
+
+
 def test_a_write_past_its_store_budget_is_refused_whole(serve) -> None:
     """The store phase has a budget: past it the write is a 503 with Retry-After, rolled
     back whole, and the service keeps serving."""
