@@ -76,7 +76,7 @@ class Template:
 def seed_templates() -> list[Template]:
     """The seed timeline, built once through the pipeline in a scratch database."""
     from timeline_service import create_app
-    from timeline_service.db import upgrade
+    from timeline_service.store.db import upgrade
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-seed-"))
     url = f"sqlite:///{scratch / 'seed.sqlite'}"
@@ -189,8 +189,15 @@ def generate(url: str, n_events: int, templates: list[Template], seed: int = 7) 
     """Insert ``n_events`` events, ~2.5 mentions each, their documents, sources and actors."""
     from sqlalchemy import text, update
 
-    from timeline_service.db import make_engine, upgrade
-    from timeline_service.models import DataVersion, Document, Event, EventActor, Mention, Source
+    from timeline_service.store.db import make_engine, upgrade
+    from timeline_service.store.models import (
+        DataVersion,
+        Document,
+        Event,
+        EventActor,
+        Mention,
+        Source,
+    )
 
     upgrade(url)
     rng = random.Random(seed)
@@ -357,7 +364,7 @@ def database(backend: str, n_events: int, templates: list[Template]) -> str:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from timeline_service.db import upgrade
+    from timeline_service.store.db import upgrade
 
     if backend == "sqlite":
         DATA.mkdir(parents=True, exist_ok=True)
@@ -444,8 +451,14 @@ _COLUMNS = (
 
 
 def raw_app() -> Any:
-    """The same SQL through the bare driver, the same JSON through ``json.dumps``."""
+    """The same SQL through the bare driver, shaped by the service's own representations
+    (``timeline_service.web.representations``) and written by its ``dumps``."""
+    from collections import namedtuple
+
     from flask import Flask, Response, request
+
+    from timeline_service.sdk import dumps
+    from timeline_service.web.representations import encode_cursor, event_dict, ref_dict, stamp
 
     url = os.environ["BENCH_URL"]
     postgres = url.startswith("postgresql")
@@ -457,7 +470,7 @@ def raw_app() -> Any:
     else:
         import sqlite3
 
-        from timeline_service.queries import SQLITE_READ_PRAGMAS
+        from timeline_service.store.queries import SQLITE_READ_PRAGMAS
 
         conn = sqlite3.connect(url.removeprefix("sqlite:///"), check_same_thread=False)
         for pragma in SQLITE_READ_PRAGMAS:  # the same read settings as the service's
@@ -467,18 +480,10 @@ def raw_app() -> Any:
     # the service's plan for an actor: one range of the actor index per granularity
     groups = sorted((g, float(d or 0)) for g, d in spans.items())
 
-    def stamp(value: Any) -> str | None:
-        if value is None:
-            return None
-        if isinstance(value, str):  # SQLite: 'YYYY-MM-DD HH:MM:SS.ffffff', UTC
-            micro = value[20:26].rstrip("0")
-            return f"{value[:10]}T{value[11:19]}{'.' + value[20:26] if micro else ''}Z"
-        text = value.astimezone(UTC).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-
     def param(moment: datetime) -> Any:
         return moment if postgres else moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
+    Row = namedtuple("Row", [c.strip() for c in _COLUMNS.split(",")])
     app = Flask("raw")
 
     @app.get("/v1/timeline")
@@ -504,20 +509,17 @@ def raw_app() -> Any:
             f"({' UNION ALL '.join(parts)}) AS u ORDER BY start_at, key LIMIT {mark}) AS p "
             "ON e.id = p.event_id ORDER BY p.start_at, p.key"
         )
-        rows = conn.execute(sql, [*args, limit + 1]).fetchall()
+        rows = [Row._make(r) for r in conn.execute(sql, [*args, limit + 1]).fetchall()]
         next_cursor = None
         if len(rows) > limit:
-            import base64
-
             rows = rows[:limit]
-            payload = json.dumps([stamp(rows[-1][4]), rows[-1][1]]).encode()
-            next_cursor = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+            next_cursor = encode_cursor(stamp(rows[-1].start_at) or "", rows[-1].key)
         refs: dict[int, list[dict[str, Any]]] = {}
         if rows:
-            ids = [r[0] for r in rows]
+            ids = [r.id for r in rows]
             marks = ", ".join([mark] * len(ids))
             seen = set()
-            for event_id, slug, name, doc_id, url_, published, sentence, when_text in conn.execute(
+            for ref in conn.execute(
                 "SELECT m.event_id, s.slug, s.name, d.id, d.url, d.published_at, "
                 "m.sentence, m.when_text FROM mentions m "
                 "JOIN documents d ON m.document_id = d.id "
@@ -526,48 +528,12 @@ def raw_app() -> Any:
                 "ORDER BY m.event_id, d.published_at, d.id, m.sentence_start",
                 ids,
             ).fetchall():
-                if (event_id, doc_id) in seen:
+                if (ref[0], ref[3]) in seen:
                     continue
-                seen.add((event_id, doc_id))
-                refs.setdefault(event_id, []).append(
-                    {
-                        "source": slug,
-                        "name": name,
-                        "document_id": doc_id,
-                        "url": url_,
-                        "published_at": stamp(published),
-                        "sentence": sentence,
-                        "when_text": when_text,
-                    }
-                )
-        events = []
-        for r in rows:
-            actors = r[9] if isinstance(r[9], list) else json.loads(r[9])
-            events.append(
-                {
-                    "id": r[1],
-                    "date": {
-                        "value": r[2],
-                        "granularity": r[3],
-                        "start": stamp(r[4]),
-                        "end": stamp(r[5]),
-                        "agreement": r[6],
-                    },
-                    "title": r[7],
-                    "type": r[8],
-                    "actors": actors,
-                    "location": r[10],
-                    "source_count": r[11],
-                    "mention_count": r[12],
-                    "first_reported_at": stamp(r[13]),
-                    "sources": refs.get(r[0], []),
-                }
-            )
-        body = json.dumps(
-            {"events": events, "next_cursor": next_cursor},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+                seen.add((ref[0], ref[3]))
+                refs.setdefault(ref[0], []).append(ref_dict(ref))
+        events = [event_dict(r, refs.get(r.id, [])) for r in rows]
+        body = dumps({"events": events, "next_cursor": next_cursor})
         return Response(body, mimetype="application/json")
 
     _freeze()

@@ -50,11 +50,12 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from timeline_service import memo, pipeline  # noqa: E402
-from timeline_service.article import RawDocument  # noqa: E402
-from timeline_service.db import make_engine, upgrade  # noqa: E402
-from timeline_service.models import Document, Event, Mention  # noqa: E402
-from timeline_service.pipeline import Prepared  # noqa: E402
+from timeline_service.pipeline import ingest as pipeline  # noqa: E402
+from timeline_service.pipeline.ingest import Prepared  # noqa: E402
+from timeline_service.sdk.article import RawDocument  # noqa: E402
+from timeline_service.store.db import make_engine, upgrade  # noqa: E402
+from timeline_service.store.models import Document, Event, Mention  # noqa: E402
+from timeline_service.text import memo  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 GOLD = ROOT / "tests" / "data" / "events_gold.json"

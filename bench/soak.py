@@ -193,9 +193,9 @@ def verify(base: str, ledgers: list[Ledger], url: str) -> tuple[list[str], int, 
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from timeline_service.check import check
-    from timeline_service.db import make_engine
-    from timeline_service.models import Document
+    from timeline_service.store.check import check
+    from timeline_service.store.db import make_engine
+    from timeline_service.store.models import Document
 
     problems = [w for ledger in ledgers for w in ledger.wrong]
     present = deleted = 0
@@ -264,7 +264,7 @@ def main() -> int:
     if not 1 <= args.seconds <= 3600 or not 1 <= args.threads <= 64:
         parser.error("--seconds must be 1..3600 and --threads 1..64")
 
-    from timeline_service.db import upgrade
+    from timeline_service.store.db import upgrade
 
     url, name = scratch_database(args.postgres)
     key = secrets.token_urlsafe(24)

@@ -7,8 +7,8 @@ import os
 from alembic import context
 from sqlalchemy import pool
 
-from timeline_service.db import make_engine
-from timeline_service.models import Base, include_name
+from timeline_service.store.db import make_engine
+from timeline_service.store.models import Base, include_name
 
 config = context.config
 target_metadata = Base.metadata

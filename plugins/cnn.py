@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import re
 
-from timeline_service import textkit
-from timeline_service.article import Article, RawDocument
-from timeline_service.hookspecs import hookimpl
-from timeline_service.sources import Source
+from timeline_service.sdk import Article, RawDocument, Source, hookimpl, textkit
 
 CNN_TAG = re.compile(r"(?:\(CNN(?: Business| Español)?\)|\bCNN)\s*[—–]")
 # CNN's lead today, "Minsk, Belarus CNN — ", and before 2023, "MINSK, Belarus (CNN) — ".

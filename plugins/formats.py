@@ -17,9 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from timeline_service.formats import OutputFormat, PageMeta, dumps
-from timeline_service.formats.timex import read
-from timeline_service.hookspecs import hookimpl
+from timeline_service.sdk import OutputFormat, PageMeta, calendar_date, dumps, hookimpl
 
 Event = dict[str, Any]
 
@@ -111,7 +109,7 @@ def _utc(text: str) -> str:
 def _ics_when(e: Event) -> list[str]:
     """All-day spans for calendar-level dates (a month is the whole month); times in UTC."""
     d = e["date"]
-    cal = read(d["value"])
+    cal = calendar_date(d["value"])
     if cal.hour is None and cal.first is not None and cal.last is not None:
         end = cal.last + timedelta(days=1)
         return [f"DTSTART;VALUE=DATE:{cal.first:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}"]
@@ -158,7 +156,7 @@ def render_ics(events: list[Event], meta: PageMeta) -> str:
 
 def _tl_date(value: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """TimelineJS start/end dates holding only the fields the value knows."""
-    cal = read(value)
+    cal = calendar_date(value)
     if cal.year is None and cal.first is None:
         return {"year": 1, "display_date": value}, None
     if cal.month is None and cal.first is not None and cal.last is not None:

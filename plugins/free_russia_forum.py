@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import re
 
-from timeline_service import textkit
-from timeline_service.article import Article, RawDocument
-from timeline_service.hookspecs import hookimpl
-from timeline_service.sources import Source
+from timeline_service.sdk import Article, RawDocument, Source, hookimpl, textkit
 
 BREADCRUMB = re.compile(r"^(?:Home|Главная) / (?:News|Новости|Events|События|Articles|Статьи) /")
 _JUNK = re.compile(r"^(?:Share|Поделиться|Print|Tags?:.*|Теги:.*)$")

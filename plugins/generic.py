@@ -8,10 +8,7 @@ trafilatura, which finds the main text and the page's title, date and author.
 
 from __future__ import annotations
 
-from timeline_service import textkit
-from timeline_service.article import Article, RawDocument
-from timeline_service.hookspecs import hookimpl
-from timeline_service.sources import Source
+from timeline_service.sdk import Article, RawDocument, Source, hookimpl, textkit
 
 
 class GenericText(Source):

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import re
 
-from timeline_service import textkit
-from timeline_service.article import Article, RawDocument
-from timeline_service.hookspecs import hookimpl
-from timeline_service.sources import Source
+from timeline_service.sdk import Article, RawDocument, Source, hookimpl, textkit
 
 CREDIT = re.compile(
     r"^\(?(?:Image|Images|Photo|Picture|Representative Image)(?: Credit)?\s*:\s*[^()]{1,80}\)?$"

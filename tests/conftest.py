@@ -19,8 +19,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from timeline_service import create_app
-from timeline_service.db import upgrade
-from timeline_service.models import Base
+from timeline_service.store.db import upgrade
+from timeline_service.store.models import Base
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from timeline_service.article import Article, RawDocument
+from timeline_service.pipeline.parse import choose_source, parse_with_budget
 from timeline_service.plugins import get_sources
-from timeline_service.sources import choose_source, parse_with_budget
+from timeline_service.sdk.article import Article, RawDocument
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

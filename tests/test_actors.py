@@ -6,10 +6,9 @@ from datetime import date
 
 import pytest
 
-from timeline_service import actors
-from timeline_service.actors import ActorTable, load_table
+from timeline_service.extract.actors import ActorTable, load_table
 from timeline_service.hookspecs import hookimpl
-from timeline_service.plugins import get_plugin_manager
+from timeline_service.plugins import ACTORS_FILES, actor_table, get_plugin_manager
 
 ON = date(2022, 2, 24)
 
@@ -108,26 +107,22 @@ class _AliasPlugin:
         return {"Svetlana Tikhanovskaya Office": ["the opposition office in Vilnius"]}
 
 
-def test_the_actor_aliases_hook_extends_the_default_table() -> None:
+def test_the_actor_aliases_hook_extends_the_table() -> None:
     pm = get_plugin_manager()
     plugin = _AliasPlugin()
     pm.register(plugin, name="test-actor-aliases")
-    actors.default_table.cache_clear()
     try:
-        hits = actors.default_table().find("Later the opposition office in Vilnius said so.")
+        hits = actor_table().find("Later the opposition office in Vilnius said so.")
         assert [h.actor for h in hits] == ["Svetlana Tikhanovskaya Office"]
     finally:
         pm.unregister(plugin)
-        actors.default_table.cache_clear()
+    assert actor_table().find("Later the opposition office in Vilnius said so.") == []
 
 
 def test_extra_files_come_from_the_environment(tmp_path, monkeypatch) -> None:
     extra = tmp_path / "env.yaml"
     extra.write_text("actors:\n  - {name: Test Person, aliases: [Testperson]}\n", "utf-8")
-    monkeypatch.setenv(actors.ENV_FILES, str(extra))
-    actors.default_table.cache_clear()
-    try:
-        assert names(actors.default_table(), "Testperson spoke") == ["Test Person"]
-    finally:
-        monkeypatch.delenv(actors.ENV_FILES)
-        actors.default_table.cache_clear()
+    monkeypatch.setenv(ACTORS_FILES, str(extra))
+    assert names(actor_table(), "Testperson spoke") == ["Test Person"]
+    monkeypatch.delenv(ACTORS_FILES)
+    assert names(actor_table(), "Testperson spoke") == []

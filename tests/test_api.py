@@ -6,8 +6,8 @@ import pytest
 from conftest import seed_manifest, seed_text
 from sqlalchemy import func, select
 
-from timeline_service.db import get_session
-from timeline_service.models import Document, Event, Mention
+from timeline_service.store.models import Document, Event, Mention
+from timeline_service.web.database import get_session
 
 
 def counts(app) -> tuple[int, int, int]:
@@ -149,7 +149,7 @@ def test_sources_lists_plugins_with_counts(seeded, client):
     assert sum(s["document_count"] for s in sources) == 5
     from importlib.metadata import version
 
-    from timeline_service.models import Source
+    from timeline_service.store.models import Source
 
     with seeded.app_context():
         stored = get_session().scalars(select(Source)).all()

@@ -141,8 +141,8 @@ def test_a_write_during_a_read_is_never_cached_under_the_old_version(app):
     page may mix two states, so it is redone, and only a consistent page is cached."""
     from sqlalchemy import text
 
-    from timeline_service.caching import versioned
-    from timeline_service.db import engine
+    from timeline_service.web.caching import versioned
+    from timeline_service.web.database import engine
 
     calls = []
 
@@ -176,8 +176,8 @@ def test_a_read_past_its_time_limit_is_stopped_and_a_503(app) -> None:
     lent again afterwards."""
     import time
 
-    from timeline_service.caching import HotPool
-    from timeline_service.errors import unavailable
+    from timeline_service.web.caching import HotPool
+    from timeline_service.web.errors import unavailable
 
     pool = HotPool(app.extensions["timeline_db"].kw["bind"], size=1, timeout=0.3, wait=0.2)
     conn = pool.acquire()

@@ -60,12 +60,23 @@ def test_ingest_rejects_bad_options(runner, tmp_path):
     assert unknown.exit_code == 1 and "nope" in unknown.output
 
 
-def test_plugins_lists_installed_sources(runner):
-    result = runner.invoke(args=["plugins", "--json"])
-    rows = {row["slug"]: row for row in json.loads(result.output)}
-    assert rows["generic"]["origin"] == "built-in"
+def test_plugins_lists_every_plugin_with_its_hooks_and_the_sources(runner):
+    listed = json.loads(runner.invoke(args=["plugins", "--json"]).output)
+    plugins = {p["name"]: p for p in listed["plugins"]}
+    assert plugins["cnn"] == {
+        **plugins["cnn"],
+        "origin": "built-in",
+        "hooks": ["register_sources"],
+        "sources": ["cnn"],
+        "formats": [],
+    }
+    assert plugins["formats"]["hooks"] == ["register_output_formats"]
+    assert {"csv", "ics", "timelinejs"} <= set(plugins["formats"]["formats"])
+    sources = {s["slug"]: s for s in listed["sources"]}
+    assert sources["generic"]["origin"] == "built-in" and sources["cnn"]["domains"] == ["cnn.com"]
     table = runner.invoke(args=["plugins"]).output
-    assert table.splitlines()[0].split() == ["slug", "name", "version", "domains", "origin"]
+    assert table.splitlines()[0].split() == ["plugin", "origin", "version", "hooks", "provides"]
+    assert any(line.split()[:2] == ["source", "name"] for line in table.splitlines())
 
 
 def test_new_plugin_scaffolds_a_package(runner, tmp_path):
@@ -132,8 +143,8 @@ def test_reresolve_redates_and_reports_what_moved(seeded, runner):
     """A claim dated by an older, wrong rule is re-dated from its stored words and anchor."""
     from sqlalchemy import select, update
 
-    from timeline_service.db import session_scope
-    from timeline_service.models import DataVersion, Mention
+    from timeline_service.store.models import DataVersion, Mention
+    from timeline_service.web.database import session_scope
 
     with seeded.app_context(), session_scope() as session:
         mention = session.scalars(select(Mention).where(Mention.when_text == "last February")).one()
@@ -205,8 +216,8 @@ def test_a_document_with_a_thousand_dates_is_stored_with_its_batch(runner, app, 
     result = runner.invoke(args=["ingest", str(folder), "--published-at", "1990-06-01"])
     assert result.exit_code == 0, result.output
     assert "ingested: 2, already present: 0, rejected: 0" in result.output
-    from timeline_service.db import get_session
-    from timeline_service.models import Mention
+    from timeline_service.store.models import Mention
+    from timeline_service.web.database import get_session
 
     with app.app_context():
         from sqlalchemy import func, select

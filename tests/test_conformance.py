@@ -8,11 +8,10 @@ from datetime import datetime
 import pytest
 from plugin_helpers import SLUG_BY_OUTLET, outlet_samples
 
-from timeline_service import textkit
-from timeline_service.article import Article, ParseError, RawDocument
 from timeline_service.conformance import ConformanceError, check_plugin, check_source, leaks
 from timeline_service.plugins import get_sources
-from timeline_service.sources import Source
+from timeline_service.sdk import Source, textkit
+from timeline_service.sdk.article import Article, ParseError, RawDocument
 
 
 @pytest.mark.parametrize("slug", sorted(SLUG_BY_OUTLET.values()))

@@ -18,9 +18,9 @@ from test_ingest_many import articles, clear
 from test_merge import MANIFEST, open_session, seed, timeline
 from test_openapi import check
 
-from timeline_service import pipeline
-from timeline_service.article import RawDocument
-from timeline_service.models import Document, Event, Mention
+from timeline_service.pipeline import ingest as pipeline
+from timeline_service.sdk.article import RawDocument
+from timeline_service.store.models import Document, Event, Mention
 
 WIRE = """Putin and Lukashenko talk as Russian forces mass near Ukraine
 

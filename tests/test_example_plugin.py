@@ -54,7 +54,14 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def test_installed_plugin_is_listed(installed: dict[str, str]) -> None:
     result = run(installed, "plugins", "--json")
     assert result.returncode == 0, result.stderr
-    rows = {row["slug"]: row for row in json.loads(result.stdout)}
+    listed = json.loads(result.stdout)
+    rows = {row["slug"]: row for row in listed["sources"]}
+    plugin = next(p for p in listed["plugins"] if p["name"] == "belta")
+    assert (plugin["origin"], plugin["hooks"], plugin["sources"]) == (
+        "timeline-source-belta",
+        ["register_sources"],
+        ["belta"],
+    )
     assert rows["belta"]["name"] == "BelTA"
     assert rows["belta"]["origin"] == "timeline-source-belta"
     assert rows["belta"]["version"] == "0.1.0"

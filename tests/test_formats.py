@@ -9,9 +9,9 @@ import json
 import pytest
 from timeline_plugins.formats import render_csv, render_ics, render_timelinejs
 
-from timeline_service.formats import OutputFormat, PageMeta, get_formats
 from timeline_service.hookspecs import hookimpl
-from timeline_service.plugins import get_plugin_manager
+from timeline_service.plugins import get_formats, get_plugin_manager
+from timeline_service.sdk import OutputFormat, PageMeta
 
 
 def crafted(value: str, granularity: str, **overrides) -> dict:

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from test_merge import MANIFEST, open_session, seed, timeline
 
-from timeline_service import collector, pipeline
-from timeline_service.article import RawDocument
-from timeline_service.models import Document, Mention
-from timeline_service.sources import PluginRejected
+from timeline_service.pipeline import collector
+from timeline_service.pipeline import ingest as pipeline
+from timeline_service.plugins import PluginRejected
+from timeline_service.sdk.article import RawDocument
+from timeline_service.store.models import Document, Mention
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 

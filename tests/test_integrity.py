@@ -23,9 +23,10 @@ import pytest
 from conftest import ROOT, TEST_API_KEY, seed_manifest, seed_text
 from sqlalchemy import func, select, text
 
-from timeline_service.check import check
-from timeline_service.db import get_session, make_engine
-from timeline_service.models import DataVersion, Document, Event, EventActor, Mention
+from timeline_service.store.check import check
+from timeline_service.store.db import make_engine
+from timeline_service.store.models import DataVersion, Document, Event, EventActor, Mention
+from timeline_service.web.database import get_session
 
 SHARED = "Officials met in Geneva on March 3, 2021, the ministry said."
 FIRST = {"text": SHARED, "url": "https://example.org/first", "published_at": "2021-03-05"}
@@ -64,22 +65,24 @@ def problems(app) -> list:
 CHILD = """
 import json, sys, time
 from sqlalchemy import func, select
-from timeline_service import create_app, merge, pipeline
-from timeline_service.article import RawDocument
-from timeline_service.db import session_scope
-from timeline_service.models import Document, Mention
+from timeline_service import create_app
+from timeline_service.events import store as events
+from timeline_service.pipeline import ingest as pipeline
+from timeline_service.sdk import RawDocument
+from timeline_service.store.models import Document, Mention
+from timeline_service.web.database import session_scope
 
 url, action, payload = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-rederive = merge.rederive
+rederive = events.rederive
 
-def rederive_then_hang(session, event_ids):
-    rederive(session, event_ids)
+def rederive_then_hang(session, event_ids, table):
+    rederive(session, event_ids, table)
     session.flush()
     seen = [session.scalar(select(func.count()).select_from(m)) for m in (Document, Mention)]
     print("paused", *seen, flush=True)
     time.sleep(120)
 
-merge.rederive = rederive_then_hang
+events.rederive = rederive_then_hang
 app = create_app({"DATABASE_URL": url})
 with app.app_context(), session_scope() as session:
     if action == "ingest":

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from timeline_service import eventtypes, pipeline
-from timeline_service.article import Article, RawDocument
-from timeline_service.mentions import (
-    EventMention,
-    content_terms,
-    extract_mentions,
-    is_text_sentence,
-    split_sentences,
-)
+from timeline_service.extract import eventtypes
+from timeline_service.extract.mentions import extract_mentions
+from timeline_service.extract.prose import is_text_sentence
+from timeline_service.extract.sentences import split_sentences
+from timeline_service.extract.terms import content_terms
+from timeline_service.pipeline import ingest as pipeline
+from timeline_service.plugins import actor_table
+from timeline_service.sdk import EventMention
+from timeline_service.sdk.article import Article, RawDocument
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 MANIFEST = json.loads((SEEDS / "manifest.json").read_text("utf-8"))
@@ -80,7 +80,7 @@ def test_an_announced_meeting_is_planned_for_its_own_day(prepared) -> None:
 def test_a_date_a_year_later_resolves_backwards_and_types_the_invasion(prepared) -> None:
     m = mention(prepared, "004", "Russian troops launched the invasion on February 24")
     assert (m.claim.value, m.type, m.modality) == ("2022-02-24", "military", "reported")
-    assert "h:invade" in m.terms
+    assert m.head == "invade"
 
 
 def test_background_and_states_are_not_mentions(prepared) -> None:
@@ -111,7 +111,7 @@ def test_spans_titles_and_signatures_are_drawn_from_the_body(prepared) -> None:
             assert 0 < len(m.title) <= 120
             assert set(re.findall(r"[\w’'-]+", m.title.lower())) <= words, m.title
             assert m.type in eventtypes.TYPES
-            assert m.terms
+            assert m.terms or m.head or m.thread is not None  # something to compare
 
 
 def test_a_multi_sentence_quote_stays_with_its_attribution() -> None:
@@ -132,10 +132,16 @@ def test_headings_and_captions_are_not_sentences() -> None:
 def test_extraction_is_pure_and_needs_a_dated_expression_or_speech(prepared) -> None:
     p = prepared["003"]
     again = extract_mentions(
-        p.article, p.expressions, anchor_at=p.published_at, anchor_timezone=p.timezone
+        p.article,
+        p.expressions,
+        anchor_at=p.published_at,
+        anchor_timezone=p.timezone,
+        actors=actor_table(),
     )
     assert again == p.mentions
-    no_anchor = extract_mentions(p.article, [], anchor_at=None, anchor_timezone=None)
+    no_anchor = extract_mentions(
+        p.article, [], anchor_at=None, anchor_timezone=None, actors=actor_table()
+    )
     assert no_anchor == []  # without a publication date nothing is dated by context
 
 
@@ -170,13 +176,13 @@ def test_body_only_never_captions() -> None:
         paragraphs=("Lukashenko said on Thursday that Belarus would stay out.",),
         captions=("Putin meets Lukashenko in Sochi on Friday.",),
     )
-    got = extract_mentions(article, [], anchor_at=None, anchor_timezone=None)
+    got = extract_mentions(article, [], anchor_at=None, anchor_timezone=None, actors=actor_table())
     assert all("Sochi" not in m.sentence for m in got)
 
 
 def test_forgetting_stories_empties_the_caches_of_story_text() -> None:
-    from timeline_service import memo
-    from timeline_service.mentions import headline, is_text_sentence
+    from timeline_service.extract.mentions import headline, is_text_sentence
+    from timeline_service.text import memo
 
     sentence = "Putin called Lukashenko early on Thursday, the Kremlin said."
     assert headline(sentence) == sentence[:-1] and is_text_sentence(sentence)

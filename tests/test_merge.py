@@ -13,13 +13,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from timeline_service import merge, pipeline
-from timeline_service.article import RawDocument
-from timeline_service.db import make_engine
-from timeline_service.mentions import DateClaim, EventMention
-from timeline_service.merge import Claim, event_date, values_compatible
-from timeline_service.models import Document, Event, EventActor, Mention
-from timeline_service.reresolve import reresolve
+from timeline_service.events import cluster as clustering
+from timeline_service.events import store as events
+from timeline_service.events.dates import Claim, event_date, is_fine, values_compatible
+from timeline_service.events.similarity import Signature, same_event
+from timeline_service.pipeline import ingest as pipeline
+from timeline_service.pipeline.reresolve import reresolve
+from timeline_service.plugins import actor_table
+from timeline_service.sdk import DateClaim, EventMention
+from timeline_service.sdk.article import RawDocument
+from timeline_service.store.db import make_engine
+from timeline_service.store.models import Document, Event, EventActor, Mention
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 MANIFEST = json.loads((SEEDS / "manifest.json").read_text("utf-8"))
@@ -280,7 +284,8 @@ def test_reresolve_moves_claims_back_and_reports_them(session: Session) -> None:
     mention.end_at -= timedelta(days=1)
     mention.resolver_version = "old"
     session.flush()
-    merge.rederive(session, merge.attach(session, [mention]) | {call.id})
+    table = actor_table()
+    events.rederive(session, events.attach(session, [mention], table) | {call.id}, table)
     session.commit()
     disputed = event_with(session, "Also Thursday, Russian President")  # a day off: dissent
     assert (disputed.source_count, disputed.agreement) == (3, "disputed")
@@ -304,7 +309,7 @@ def test_mention_row_keeps_the_whole_claim() -> None:
         "Europe/Moscow", "2026.11.1", "expression",
     )  # fmt: skip
     m = EventMention("s", 0, 1, claim, "t", "statement", ("A",), "A", "reported", ("w:x",))
-    row = merge.mention_row(7, m)
+    row = events.mention_row(7, m)
     assert (row.when_text, row.when_start, row.anchor_timezone, row.basis, row.terms) == (
         "Thursday",
         10,
@@ -321,7 +326,7 @@ def test_clustering_is_a_function_of_the_set() -> None:
         [("2022-02-24", "c:call"), ("2022-02-24T05:00", "c:call"), ("2022-02-24", "c:call")]
     ):
         rows.append(
-            merge.Signature(
+            Signature(
                 id=i, document_id=i, event_id=None, order=(f"h{i}", 0), value=value,
                 granularity="day", start_at=datetime(2022, 2, 24, tzinfo=UTC),
                 end_at=datetime(2022, 2, 25, tzinfo=UTC), type="meeting",
@@ -330,13 +335,13 @@ def test_clustering_is_a_function_of_the_set() -> None:
             )
         )  # fmt: skip
     results = {
-        tuple(sorted(tuple(sorted(s.id for s in c)) for c in merge.cluster(list(p))))
+        tuple(sorted(tuple(sorted(s.id for s in c)) for c in clustering.cluster(list(p))))
         for p in itertools.permutations(rows)
     }
     assert results == {((0, 1, 2),)}
 
 
-def _fits(sig: merge.Signature, members: list[merge.Signature]) -> bool:
+def _fits(sig: Signature, members: list[Signature]) -> bool:
     """Complete link: the mention's type family and date agree with every member's."""
     return all(
         sig.family == m.family and values_compatible(sig.value, m.value, sig.span, m.span)
@@ -344,16 +349,16 @@ def _fits(sig: merge.Signature, members: list[merge.Signature]) -> bool:
     )
 
 
-def _plain_cluster(sigs: list[merge.Signature]) -> list[list[merge.Signature]]:
-    """The clustering rule as written in ``merge.cluster``'s docstring, comparing every
+def _plain_cluster(sigs: list[Signature]) -> list[list[Signature]]:
+    """The clustering rule as written in ``cluster``'s docstring, comparing every
     mention with every member (what the indexed version must reproduce)."""
-    clusters: list[list[merge.Signature]] = []
+    clusters: list[list[Signature]] = []
     for sig in sorted(sigs, key=lambda s: s.order):
         matches = []
         for index, members in enumerate(clusters):
             if not _fits(sig, members):
                 continue
-            scores = [s for m in members if (s := merge.same_event(sig, m)) is not None]
+            scores = [s for m in members if (s := same_event(sig, m)) is not None]
             if scores:
                 matches.append((-max(scores), index))
         if not matches:
@@ -383,16 +388,17 @@ def test_indexed_clustering_matches_the_plain_rule_on_many_reports(session: Sess
         text = (raw.text or "").replace(". ", f" (desk {desk}). ", 1 + desk)
         pipeline.ingest(session, RawDocument(text=text, url=f"{raw.url}#{desk}",
                                              published_at=raw.published_at))  # fmt: skip
+    events.bind_table(session, actor_table())
     days = sorted({m.date_value[:10] for m in session.scalars(select(Mention))
-                   if merge.is_fine(m.granularity, m.date_value)})  # fmt: skip
+                   if is_fine(m.granularity, m.date_value)})  # fmt: skip
     compared = joined = 0
     for first in days:
         start = date.fromisoformat(first)
         for span in (1, 3):
-            windows = [merge._day_window(start + timedelta(days=k)) for k in range(span)]
-            sigs = merge._load(session, windows)
+            windows = [events._day_window(start + timedelta(days=k)) for k in range(span)]
+            sigs = events._load(session, windows)
             plain = [[s.id for s in c] for c in _plain_cluster(sigs)]
-            assert [[s.id for s in c] for c in merge.cluster(sigs)] == plain
+            assert [[s.id for s in c] for c in clustering.cluster(sigs)] == plain
             compared += len(sigs)
             joined += sum(len(c) > 1 for c in plain)
     assert compared > 500 and joined > 20
@@ -402,8 +408,8 @@ def test_a_speech_act_joins_through_any_member_that_matches() -> None:
     """The first member that shares its words is quoted from someone else; the second is
     unattributed, so the new report joins through it (as the plain rule has it)."""
 
-    def said(i: int, speaker: str | None) -> merge.Signature:
-        return merge.Signature(
+    def said(i: int, speaker: str | None) -> Signature:
+        return Signature(
             id=i, document_id=i, event_id=None, order=(f"h{i}", 0), value="2022-02-24",
             granularity="day", start_at=datetime(2022, 2, 24, tzinfo=UTC),
             end_at=datetime(2022, 2, 25, tzinfo=UTC), type="statement",
@@ -412,5 +418,5 @@ def test_a_speech_act_joins_through_any_member_that_matches() -> None:
         )  # fmt: skip
 
     sigs = [said(0, "Alexander Lukashenko"), said(1, None), said(2, "Vladimir Putin")]
-    assert [[s.id for s in c] for c in merge.cluster(sigs)] == [[0, 1, 2]]
+    assert [[s.id for s in c] for c in clustering.cluster(sigs)] == [[0, 1, 2]]
     assert [[s.id for s in c] for c in _plain_cluster(sigs)] == [[0, 1, 2]]

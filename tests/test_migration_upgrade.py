@@ -19,8 +19,8 @@ from sqlalchemy import MetaData, select, text
 from sqlalchemy.orm import Session
 
 from timeline_service import create_app
-from timeline_service.check import check
-from timeline_service.db import alembic_config, make_engine, upgrade
+from timeline_service.store.check import check
+from timeline_service.store.db import alembic_config, make_engine, upgrade
 
 BODY_A = "Officials met in Geneva on March 3, 2021, the ministry said. Talks went on."
 BODY_B = "The ministry said officials met in Geneva on March 3, 2021."

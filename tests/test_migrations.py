@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from timeline_service.db import make_engine
-from timeline_service.models import FULL_TEXT_OBJECTS, Base, include_name
+from timeline_service.store.db import make_engine
+from timeline_service.store.models import FULL_TEXT_OBJECTS, Base, include_name
 
 
 def test_migrations_match_models(database_url):
@@ -47,8 +47,8 @@ def test_migrations_and_the_contract_are_found_through_the_package():
 
     import timeline_service
     from timeline_service import migrations
-    from timeline_service.api.meta import OPENAPI
-    from timeline_service.db import MIGRATIONS
+    from timeline_service.store.db import MIGRATIONS
+    from timeline_service.web.api.meta import OPENAPI
 
     root = Path(__file__).resolve().parents[1]
     assert Path(migrations.__file__).resolve().parent == MIGRATIONS == root / "migrations"

@@ -15,17 +15,11 @@ import pluggy
 import pytest
 
 from timeline_service import hookspecs, plugins
-from timeline_service.article import Article, ParseError, RawDocument
 from timeline_service.hookspecs import hookimpl
-from timeline_service.plugins import get_plugin_manager, get_sources
-from timeline_service.sources import (
-    PluginFailure,
-    PluginRejected,
-    Source,
-    choose_source,
-    parse_with_budget,
-    validate_article,
-)
+from timeline_service.pipeline.parse import choose_source, parse_with_budget, validate_article
+from timeline_service.plugins import PluginFailure, PluginRejected, get_plugin_manager, get_sources
+from timeline_service.sdk import Source
+from timeline_service.sdk.article import Article, ParseError, RawDocument
 
 TEXT = "Belarus said on Thursday that its troops would not take part in the war."
 
@@ -189,7 +183,7 @@ def test_parsing_works_in_a_forked_worker() -> None:
 
 def test_document_budget_interrupting_a_parse_is_not_blamed_on_the_plugin() -> None:
     """On the main thread the parse runs inline: the earlier, outer budget interrupts it."""
-    from timeline_service.limits import BudgetExceeded, time_budget
+    from timeline_service.pipeline.limits import BudgetExceeded, time_budget
 
     source = Faulty("hang")
     start = time.perf_counter()
@@ -222,7 +216,7 @@ def test_a_parse_that_swallows_the_alarm_is_still_stopped() -> None:
 
 def test_off_the_main_thread_a_hung_parse_is_abandoned() -> None:
     """Where no alarm can be set, the parse runs on a pool thread that is left behind."""
-    from timeline_service.sources import _pool
+    from timeline_service.pipeline.parse import _pool
 
     source = Faulty("hang")
     before = _pool.abandoned
@@ -240,3 +234,26 @@ def test_off_the_main_thread_a_hung_parse_is_abandoned() -> None:
     source.release.set()
     assert isinstance(outcome[0], PluginFailure) and "longer than" in outcome[0].detail
     assert _pool.abandoned == before + 1
+
+
+def test_a_checkout_that_was_never_installed_has_its_built_in_plugins() -> None:
+    """The built-ins are registered by module name (DEFAULT_PLUGINS): when the installed
+    ``timeline_plugins`` package cannot be found, they load from the checkout's folder."""
+    import subprocess
+
+    code = (
+        "import importlib.abc, sys\n"
+        "class Hide(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'timeline_plugins':  # not installed\n"
+        "            raise ModuleNotFoundError(name, name='timeline_plugins')\n"
+        "sys.meta_path.insert(0, Hide())\n"
+        "from timeline_service.plugins import get_formats, get_sources\n"
+        "print(sorted(get_sources()), 'ics' in get_formats())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("]")[0].count("'") == 12  # six sources
+    assert done.stdout.strip().endswith("True")

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline_service.article import ParseError, RawDocument
 from timeline_service.conformance import leaks
+from timeline_service.pipeline.parse import validate_article
 from timeline_service.plugins import get_sources
-from timeline_service.sources import validate_article
+from timeline_service.sdk.article import ParseError, RawDocument
 
 # Lines that trigger the plugins' rules, mixed with prose and noise.
 MARKERS = [

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from plugin_helpers import article_text, body_has, route_and_parse
 
-from timeline_service.article import RawDocument
 from timeline_service.conformance import leaks
+from timeline_service.sdk.article import RawDocument
 
 
 def parse(name: str, **hints: object) -> tuple[str, object]:

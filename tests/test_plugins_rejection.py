@@ -7,10 +7,10 @@ import threading
 import pytest
 from plugin_helpers import seed
 
-from timeline_service.article import Article, ParseError, RawDocument
 from timeline_service.hookspecs import hookimpl
 from timeline_service.plugins import get_plugin_manager
-from timeline_service.sources import Source
+from timeline_service.sdk import Source
+from timeline_service.sdk.article import Article, ParseError, RawDocument
 
 TEXT = "Belarus said on Thursday that its troops would not take part in the war in Ukraine."
 

@@ -77,9 +77,9 @@ def test_generated_plugin_registers_and_parses(
     """Registered on the manager the way the entry point would, then unregistered."""
     import importlib
 
-    from timeline_service.article import RawDocument
+    from timeline_service.pipeline.parse import choose_source
     from timeline_service.plugins import get_plugin_manager, get_sources
-    from timeline_service.sources import choose_source
+    from timeline_service.sdk.article import RawDocument
 
     root = create_plugin("Daily Planet", tmp_path)
     monkeypatch.syspath_prepend(str(root))

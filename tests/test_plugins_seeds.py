@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from plugin_helpers import SLUG_BY_OUTLET, manifest, outlet_samples, route_and_parse, seed
 
-from timeline_service.article import RawDocument
 from timeline_service.conformance import leaks
+from timeline_service.pipeline.parse import choose_source
 from timeline_service.plugins import get_sources
-from timeline_service.sources import choose_source
+from timeline_service.sdk.article import RawDocument
 
 SEEDS = [(e["outlet"], SLUG_BY_OUTLET[e["outlet"]]) for e in manifest()]
 

@@ -6,9 +6,9 @@ from datetime import date, datetime, time
 
 import pytest
 
-from timeline_service import textkit
-from timeline_service.article import ParseError, RawDocument
-from timeline_service.places import zone_for_place
+from timeline_service.sdk import textkit
+from timeline_service.sdk.article import ParseError, RawDocument
+from timeline_service.temporal.places import CITY_ZONES, zone_for_place
 
 
 def test_crawl_header_on_the_first_paragraphs_line() -> None:
@@ -43,24 +43,50 @@ def test_no_crawl_header(text: str) -> None:
         ("2022-02-24", textkit.When(date(2022, 2, 24))),
         (
             "Last Updated: 24th February, 2022 15:37 IST",
-            textkit.When(date(2022, 2, 24), time(15, 37), "Asia/Kolkata"),
+            textkit.When(date(2022, 2, 24), time(15, 37), "IST"),
         ),
         (
             "Updated 10:15 AM EST, Thu February 16, 2023",
-            textkit.When(date(2023, 2, 16), time(10, 15), "America/New_York"),
+            textkit.When(date(2023, 2, 16), time(10, 15), "EST"),
         ),
         (
             "February 24, 2022 - 13:14 AMT",
-            textkit.When(date(2022, 2, 24), time(13, 14), "Asia/Yerevan"),
+            textkit.When(date(2022, 2, 24), time(13, 14), "AMT"),
         ),
         (
             "Updated 1:05 PM EDT, Mon March 20, 2023",
-            textkit.When(date(2023, 3, 20), time(13, 5), "America/New_York"),
+            textkit.When(date(2023, 3, 20), time(13, 5), "EDT"),
         ),
     ],
 )
 def test_date_lines(line: str, expected: textkit.When) -> None:
     assert textkit.parse_date_line(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "offset"),
+    [
+        ("Updated 10:15 AM EST, Thu February 16, 2023", "-05:00"),
+        ("Updated 10:15 AM EST, Thu July 13, 2023", "-05:00"),  # EST is -5 all year
+        ("Updated 1:05 PM EDT, Mon March 20, 2023", "-04:00"),
+        ("Updated 10:15 AM ET, Thu July 13, 2023", "-04:00"),  # a region follows DST
+        ("Last Updated: 24th February, 2022 15:37 IST", "+05:30"),
+        ("February 24, 2022 - 13:14 AMT", "+04:00"),
+    ],
+)
+def test_a_printed_zone_means_what_the_date_engine_reads(line: str, offset: str) -> None:
+    """One table of zone abbreviations: a stamp under the headline and a time in the text
+    ("5:00 a.m. EST") read the same abbreviation the same way."""
+    from timeline_service.temporal.zones import zone_from_text
+
+    when = textkit.parse_date_line(line)
+    assert when is not None and when.zone is not None
+    moment = when.to_datetime("UTC")
+    assert moment.isoformat().endswith(offset)
+    in_text = zone_from_text(when.zone, default=moment.tzinfo)  # type: ignore[arg-type]
+    assert in_text is not None and in_text.utcoffset(moment.replace(tzinfo=None)) == (
+        moment.utcoffset()
+    )
 
 
 @pytest.mark.parametrize(
@@ -114,7 +140,7 @@ def test_places() -> None:
     assert zone_for_place("Washington, D.C.") == "America/New_York"
     assert zone_for_place("Moscow region") is None
     assert zone_for_place("Atlantis") is None
-    for zone in set(__import__("timeline_service.places").places.CITY_ZONES.values()):
+    for zone in set(CITY_ZONES.values()):
         assert textkit.valid_zone(zone), zone
 
 

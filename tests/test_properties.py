@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline_service.article import Article, ParseError, RawDocument
-from timeline_service.pipeline import prepare
-from timeline_service.plugins import get_sources
-from timeline_service.sources import PluginRejected, validate_article
+from timeline_service.pipeline.parse import validate_article
+from timeline_service.pipeline.prepare import prepare
+from timeline_service.plugins import PluginRejected, get_sources
+from timeline_service.sdk.article import Article, ParseError, RawDocument
 from timeline_service.temporal import find_temporal_expressions
 
 #: words that steer text into the date grammar's corners

@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from timeline_service import create_app
-from timeline_service.auth import KeyRing
-from timeline_service.db import get_session
 from timeline_service.hookspecs import hookimpl
-from timeline_service.limits import BudgetExceeded, html_depth, longest_run, time_budget
-from timeline_service.models import Document, Event, Mention
+from timeline_service.pipeline.limits import BudgetExceeded, html_depth, longest_run, time_budget
 from timeline_service.plugins import get_plugin_manager
-from timeline_service.ratelimit import TokenBuckets
+from timeline_service.store.models import Document, Event, Mention
+from timeline_service.web.auth import KeyRing
+from timeline_service.web.database import get_session
+from timeline_service.web.ratelimit import TokenBuckets
 
 ARTICLE = {
     "text": "Officials met in Geneva on March 3, 2021, the ministry said.",

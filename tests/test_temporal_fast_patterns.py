@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from timeline_service.eventtypes import _CONCEPTS
-from timeline_service.temporal.fast_patterns import Caseless, WordStarts, by_first_letter, trie
+from timeline_service.extract.eventtypes import _CONCEPTS
+from timeline_service.text.fast_patterns import Caseless, WordStarts, by_first_letter, trie
 
 WORDS = ["say", "said", "says", "has learned", "a.m", "am", "an", "u.s.", "q"]
 TEXTS = [

@@ -7,9 +7,9 @@ import re
 import pytest
 from conftest import seed_manifest, seed_text
 
-from timeline_service.queries import partial_date_bounds
-from timeline_service.schemas import TimelineOut
-from timeline_service.timeutil import parse_timestamp
+from timeline_service.temporal.timestamps import parse_timestamp
+from timeline_service.web.representations import partial_date_bounds
+from timeline_service.web.schemas import TimelineOut
 
 
 def pages(client, **params) -> list[dict]:
@@ -108,7 +108,7 @@ def test_actor_index_follows_the_events_it_repeats(seeded, client, app):
     keep it equal to the events."""
     from sqlalchemy import func, select
 
-    from timeline_service.models import Event, EventActor
+    from timeline_service.store.models import Event, EventActor
 
     def mismatched() -> tuple[list, int]:
         with app.extensions["timeline_db"]() as session:
@@ -160,7 +160,7 @@ def searched(client, q: str) -> list[str]:
 def search_plan(request, monkeypatch):
     """Both plans of a search on PostgreSQL: matches collected from the index, or the
     window's events tested in turn (a common search); SQLite always collects."""
-    from timeline_service import queries
+    from timeline_service.store import queries
 
     if request.param == "scanned":
         monkeypatch.setattr(queries, "COMMON_SEARCH_ROWS", 0)
@@ -283,7 +283,7 @@ def test_fast_path_output_is_what_the_schema_dumps(seeded, client):
     body = client.get("/v1/timeline?limit=500&total=true").json
     assert TimelineOut().dump(body) == body
     detail = client.get(f"/v1/events/{body['events'][0]['id']}").json
-    from timeline_service.schemas import EventDetailOut
+    from timeline_service.web.schemas import EventDetailOut
 
     assert EventDetailOut().dump(detail) == detail
 

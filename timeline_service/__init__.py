@@ -20,7 +20,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import api, auth, caching, cli, cors, db, errors, ratelimit
+    from . import cli
+    from .web import api, auth, caching, cors, errors, ratelimit
+    from .web import database as db
 
     db.init_app(app)
     errors.init_app(app)

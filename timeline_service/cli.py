@@ -7,7 +7,6 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,21 +14,24 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .article import RawDocument
-from .db import session_scope, upgrade
-from .limits import DocumentLimits, LimitExceeded, check_document
+from .pipeline.limits import DocumentLimits, LimitExceeded, check_document
+from .sdk import RawDocument
 from .server import WORKER_CLASSES
-from .timeutil import check_publication_time, parse_timestamp
+from .store.db import upgrade
+from .temporal.timestamps import check_publication_time, parse_timestamp
+from .web.database import session_scope
+from .web.schemas import load_document
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"  # in a checkout of the project
 
 
 @dataclass(frozen=True)
 class Item:
-    """One document to ingest and the name to report it by."""
+    """One document to ingest, as the API would receive it, and the name to report it by;
+    ``error`` when it could not even be read."""
 
     label: str
-    raw: RawDocument | None
+    data: dict[str, Any] | None
     error: str | None = None
 
 
@@ -40,42 +42,46 @@ class Summary(Counter[str]):
         super().__init__()
         self.reasons: list[str] = []
 
+    def reject(self, label: str, reason: str) -> None:
+        self["rejected"] += 1
+        self.reasons.append(f"{label}: {reason}")
+
 
 def ingest_items(items: list[Item], *, label: str = "Ingesting", jobs: int = 1) -> Summary:
     """Ingest the items in batches (one transaction each); a document that is rejected is
-    reported and never stops the rest. The API's document limits apply, as over HTTP."""
-    from .pipeline import ingest_many
+    reported and never stops the rest. Each is checked as the API checks a post: the same
+    schema (:func:`~.web.schemas.load_document`) and the same document limits."""
+    from .pipeline.ingest import ingest_many
 
     limits = DocumentLimits.from_config(current_app.config)
     summary = Summary()
-    readable = []
+    readable: list[tuple[Item, RawDocument]] = []
     for item in items:
-        error = item.error
-        if item.raw is not None:
-            try:
-                check_document(item.raw, limits)
-                readable.append(item)
-                continue
-            except LimitExceeded as exc:
-                error = f"{exc.field}: {exc}"
-        summary["rejected"] += 1
-        summary.reasons.append(f"{item.label}: {error}")
-    raws = [item.raw for item in readable if item.raw is not None]
-    bar = click.progressbar(length=len(raws), label=label, file=sys.stderr)
+        try:
+            if item.data is None:
+                raise ValueError(item.error)
+            raw = load_document(item.data)
+            check_document(raw, limits)
+        except LimitExceeded as exc:
+            summary.reject(item.label, f"{exc.field}: {exc}")
+        except ValueError as exc:  # DocumentInvalid names the fields
+            summary.reject(item.label, str(exc))
+        else:
+            readable.append((item, raw))
+    bar = click.progressbar(length=len(readable), label=label, file=sys.stderr)
     with bar, session_scope() as session:
         outcomes = ingest_many(
             session,
-            raws,
+            [raw for _, raw in readable],
             jobs=jobs,
             parse_budget=current_app.config["PARSE_BUDGET_SECONDS"],
             time_budget=limits.seconds,
             with_events=False,  # only counted
         )
-        for item, outcome in zip(readable, outcomes, strict=True):  # in order, as committed
+        for (item, _), outcome in zip(readable, outcomes, strict=True):  # as committed
             bar.update(1)
             if outcome.result is None:
-                summary["rejected"] += 1
-                summary.reasons.append(f"{item.label}: {outcome.error}")
+                summary.reject(item.label, str(outcome.error))
             else:
                 summary["ingested" if outcome.result.created else "already present"] += 1
     return summary
@@ -91,25 +97,19 @@ def report(summary: Summary) -> None:
 
 
 def _jsonl_items(path: Path, defaults: dict[str, Any]) -> Iterator[Item]:
-    fields = {"text", "html", "url", "source", "published_at", "title"}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         label = f"{path.name}:{number}"
         try:
             record = json.loads(line)
-            if not isinstance(record, dict):
-                raise ValueError("each line must be a JSON object")
-            unknown = set(record) - fields
-            if unknown:
-                raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
-            if isinstance(record.get("published_at"), str):
-                record["published_at"] = check_publication_time(
-                    parse_timestamp(record["published_at"])
-                )
-            yield Item(label, RawDocument(**{**defaults, **record}))
         except ValueError as exc:
-            yield Item(label, None, str(exc))
+            yield Item(label, None, f"not JSON: {exc}")
+            continue
+        if not isinstance(record, dict):
+            yield Item(label, None, "each line must be a JSON object")
+            continue
+        yield Item(label, {**defaults, **record})
 
 
 def collect(paths: tuple[Path, ...], defaults: dict[str, Any]) -> list[Item]:
@@ -130,7 +130,7 @@ def collect(paths: tuple[Path, ...], defaults: dict[str, Any]) -> list[Item]:
                 items.append(Item(str(file), None, f"unreadable: {exc}"))
                 continue
             kind = "html" if suffix in (".html", ".htm") else "text"
-            items.append(Item(str(file), RawDocument(**{kind: content, **defaults})))
+            items.append(Item(str(file), {kind: content, **defaults}))
     return items
 
 
@@ -145,13 +145,10 @@ def seed_items(folder: Path = SEEDS) -> list[Item]:
     return [
         Item(
             entry["file"],
-            RawDocument(
-                text=(folder / entry["file"]).read_text(encoding="utf-8"),
-                url=entry.get("url"),
-                published_at=date.fromisoformat(entry["published_at"])
-                if entry.get("published_at")
-                else None,
-            ),
+            {
+                "text": (folder / entry["file"]).read_text(encoding="utf-8"),
+                **{k: entry[k] for k in ("url", "published_at") if entry.get(k)},
+            },
         )
         for entry in manifest
     ]
@@ -212,16 +209,17 @@ def ingest_command(
         defaults["source"] = source
     if published_at:
         try:
-            defaults["published_at"] = check_publication_time(parse_timestamp(published_at))
+            check_publication_time(parse_timestamp(published_at))
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--published-at") from None
+        defaults["published_at"] = published_at
     items = collect(paths, defaults)
     if url:
-        if len(items) != 1 or items[0].raw is None:
+        if len(items) != 1 or items[0].data is None:
             raise click.BadParameter(
                 "--url needs exactly one readable document", param_hint="--url"
             )
-        items = [Item(items[0].label, RawDocument(**{**items[0].raw.__dict__, "url": url}))]
+        items = [Item(items[0].label, {**items[0].data, "url": url})]
     upgrade(current_app.config["DATABASE_URL"])
     summary = ingest_items(items, jobs=jobs)
     report(summary)
@@ -231,26 +229,46 @@ def ingest_command(
 
 @click.command("plugins")
 @with_appcontext
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 def plugins_command(as_json: bool) -> None:
-    """List installed source plugins: slug, name, version, domains, origin."""
+    """List every plugin with its hooks and what it provides, then the installed sources."""
     from dataclasses import asdict
 
-    from .plugins import failed_plugins, list_plugins
+    from .plugins import failed_plugins, list_plugins, list_sources
 
-    rows = list_plugins()
+    plugins, sources = list_plugins(), list_sources()
     if as_json:
-        click.echo(json.dumps([asdict(r) for r in rows], indent=2))
+        data = {"plugins": [asdict(p) for p in plugins], "sources": [asdict(s) for s in sources]}
+        click.echo(json.dumps(data, indent=2))
         return
-    header = ("slug", "name", "version", "domains", "origin")
-    table = [header] + [
-        (r.slug, r.name, r.version or "-", ", ".join(r.domains) or "-", r.origin) for r in rows
-    ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for row in table:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    _table(
+        ("plugin", "origin", "version", "hooks", "provides"),
+        [(p.name, p.origin, p.version or "-", ", ".join(p.hooks), _provides(p)) for p in plugins],
+    )
+    click.echo()
+    _table(
+        ("source", "name", "domains", "plugin"),
+        [(s.slug, s.name, ", ".join(s.domains) or "-", s.plugin) for s in sources],
+    )
     for name, error in failed_plugins().items():
         click.echo(f"failed to load {name}: {error}", err=True)
+
+
+def _provides(plugin: Any) -> str:
+    parts = []
+    if plugin.sources:
+        parts.append("sources: " + ", ".join(plugin.sources))
+    if plugin.formats:
+        parts.append("formats: " + ", ".join(plugin.formats))
+    if plugin.actor_aliases:
+        parts.append(f"actor aliases: {plugin.actor_aliases}")
+    return "; ".join(parts) or "-"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 @click.command("serve")
@@ -281,8 +299,8 @@ def serve_command(
     upgrade(current_app.config["DATABASE_URL"])
     if seed:
         report(ingest_items(seed_items(), label="Seeding"))
-    from .db import engine
     from .server import ServerOptions, serve
+    from .web.database import engine
 
     engine().dispose()  # no connection of this process may be shared by forked workers
     serve(
@@ -323,8 +341,8 @@ def new_plugin_command(name: str, dest: Path) -> None:
 @click.option("--dry-run", is_flag=True, help="Report what would move; change nothing.")
 def reresolve_command(documents: tuple[int, ...], dry_run: bool) -> None:
     """Re-date every stored claim with the current date engine and report what moved."""
-    from .pipeline import bump_data_version
-    from .reresolve import reresolve
+    from .pipeline.ingest import bump_data_version
+    from .pipeline.reresolve import reresolve
 
     with session_scope() as session:
         report = reresolve(session, document_ids=documents or None)
@@ -341,7 +359,7 @@ def reresolve_command(documents: tuple[int, ...], dry_run: bool) -> None:
 @with_appcontext
 def check_command() -> None:
     """Verify every event is supported by stored mentions and every mention by a document."""
-    from .check import check
+    from .store.check import check
 
     with session_scope() as session:
         problems = check(session)

@@ -23,9 +23,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import ModuleType
 
-from .article import Article, ParseError, RawDocument
-from .sources import PluginFailure, PluginRejected, Source, parse_with_budget
-from .textkit import valid_zone
+from .pipeline.parse import parse_with_budget
+from .plugins import PluginFailure, PluginRejected
+from .sdk import Source
+from .sdk.article import Article, ParseError, RawDocument
+from .sdk.textkit import valid_zone
 
 __all__ = ["GARBAGE", "ConformanceError", "Report", "check_plugin", "check_source", "leaks"]
 

@@ -13,10 +13,7 @@ A complete source plugin, one module::
 
     import re
 
-    from timeline_service import textkit
-    from timeline_service.article import Article, RawDocument
-    from timeline_service.hookspecs import hookimpl
-    from timeline_service.sources import Source
+    from timeline_service.sdk import Article, RawDocument, Source, hookimpl, textkit
 
     FOOTER = re.compile(r"^Related stories$")
 
@@ -55,14 +52,13 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from .article import Article
-    from .formats import OutputFormat
-    from .sources import Source
+    from .sdk import Article, OutputFormat, Source
 
-PROJECT = "timeline_service"
+from .sdk.hooks import PROJECT, hookimpl
 
 hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
+
+__all__ = ["PROJECT", "hookimpl", "hookspec"]
 
 
 # -------------------------------------------------------------------------
@@ -72,11 +68,11 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 @hookspec
 def register_sources() -> list[Source]:
-    """Return the :class:`~timeline_service.sources.Source` objects this plugin provides.
+    """Return the :class:`~timeline_service.sdk.Source` objects this plugin provides.
 
     A source declares its outlet (``slug``, ``name``, ``domains``, ``language``,
     ``timezone``), scores how well it matches a raw document, and parses it into an
-    :class:`~timeline_service.article.Article`:
+    :class:`~timeline_service.sdk.Article`:
 
     - ``match(raw) -> float`` from 0 (not ours) to 1: the default gives 1.0 for a URL on
       one of ``domains`` and otherwise asks ``match_text(text)``, which should recognise
@@ -86,7 +82,7 @@ def register_sources() -> list[Source]:
       junk line is listed in ``boilerplate``, photo captions go to ``captions``. A
       caller-given ``raw.published_at`` wins over anything in the text (origin
       ``"metadata"``); a date read from the text has origin ``"text"``. Raise
-      :class:`~timeline_service.article.ParseError` for empty, garbage or foreign input.
+      :class:`~timeline_service.sdk.ParseError` for empty, garbage or foreign input.
 
     The service runs ``parse`` within a time budget and checks its result: a source that
     raises, hangs or returns a malformed Article gets the document rejected (422, naming
@@ -119,10 +115,10 @@ def actor_aliases() -> dict[str, list[str]]:
 
 @hookspec
 def register_output_formats() -> list[OutputFormat]:
-    """Return :class:`~timeline_service.formats.OutputFormat` objects for ``?format=NAME``.
+    """Return :class:`~timeline_service.sdk.OutputFormat` objects for ``?format=NAME``.
 
     Each has a ``name``, the ``media_type`` it is served as, and ``render(events, meta)``
     returning text, bytes or text chunks for one page of events (plain dicts in the
-    documented event shape) and its :class:`~timeline_service.formats.PageMeta`.
+    documented event shape) and its :class:`~timeline_service.sdk.PageMeta`.
     ``json`` is built in; the first plugin to claim any other name keeps it.
     """

@@ -144,10 +144,7 @@ from __future__ import annotations
 
 import re
 
-from timeline_service import textkit
-from timeline_service.article import Article, RawDocument
-from timeline_service.hookspecs import hookimpl
-from timeline_service.sources import Source
+from timeline_service.sdk import Article, RawDocument, Source, hookimpl, textkit
 
 # A line only this outlet prints: recognises its pages when no URL is given.
 SIGNATURE = re.compile(r"^© {{DISPLAY_RE}} \\d{4}$", re.MULTILINE)
@@ -195,8 +192,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from timeline_service.article import RawDocument
 from timeline_service.conformance import check_plugin
+from timeline_service.sdk import RawDocument
 
 import {{MODULE}} as plugin
 

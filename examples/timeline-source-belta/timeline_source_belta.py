@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import re
 
-from timeline_service import textkit
-from timeline_service.article import Article, RawDocument
-from timeline_service.hookspecs import hookimpl
-from timeline_service.sources import Source
+from timeline_service.sdk import Article, RawDocument, Source, hookimpl, textkit
 
 # The agency's dateline, which no other outlet prints: "MINSK, 24 February (BelTA) - ".
 SIGNATURE = re.compile(r"^[A-Z][A-Z .'-]+, \d{1,2} [A-Z][a-z]+ \(BelTA\) [-–—]", re.MULTILINE)

@@ -10,7 +10,7 @@ from .intervals import interval_for
 from .resolve import Context, Reading, resolve
 from .tense import TenseReader
 from .types import TemporalExpression
-from .zones import get_zone
+from .zones import zone as named_zone
 
 RESOLVER_VERSION = "2026.11.9"
 
@@ -39,7 +39,7 @@ def _quarter_label(day: date) -> str:
 
 
 def _context(published_at: datetime | date | None, timezone: str | None, language: str) -> Context:
-    zone = get_zone(timezone)
+    zone = named_zone(timezone)
     if published_at is None:
         return Context(None, zone, language)
     if isinstance(published_at, datetime):
@@ -83,6 +83,10 @@ def find_temporal_expressions(
     publication context. ``timezone`` (IANA) interprets clock times and day
     boundaries; default UTC. Relative expressions get ``value=None`` when
     ``published_at`` is None; the wall clock is never consulted.
+
+    One pass kept in one function on purpose: find candidates, resolve each with the
+    context the earlier ones set (the previous date anchors "that day"), then drop the
+    overlaps; the steps share that running context, which splitting would pass around.
     """
     if not text:
         return []

@@ -88,7 +88,11 @@ _OVERSIZED_YEAR = re.compile(r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s*\d{5,}(?![\d,
 
 
 def accept(text: str, m: re.Match[str], kind: str, parts: dict[str, str]) -> bool:
-    """Context checks that keep look-alikes out."""
+    """Context checks that keep look-alikes out.
+
+    A flat list of rules, one per look-alike, each with the example it was written for;
+    kept in one function so that their order (earlier rules win) is read in one place.
+    """
     s, e = m.span()
     before = text[max(0, s - 30) : s]
     after = text[e : e + 25]

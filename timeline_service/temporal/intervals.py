@@ -1,4 +1,5 @@
-"""From a TIMEX3 value to the UTC interval storage and merging compare."""
+"""From a TIMEX3 value (read by :mod:`.timex`) to the UTC interval storage and merging
+compare."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 
-from .calendar_math import SEASON_START_MONTH, add_months
 from .lexicon import PART_OF_DAY_HOURS
+from .timex import parse
 from .types import Interval
 from .zones import UTC
 
@@ -32,48 +33,18 @@ def _parse_offset(text: str | None) -> tzinfo | None:
 
 
 def _bounds(value: str, zone: tzinfo, utc_offset: str | None, span_days: int):
-    if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)", value):
-        day = date(int(m[1]), int(m[2]), int(m[3]))
-        zone = _parse_offset(utc_offset) or zone
-        start = _local(day, zone, int(m[4]) + int(m[5]) / 60)
+    t = parse(value)
+    if t is None:
+        return None
+    if t.hour is not None:
+        start = _local(t.first, _parse_offset(utc_offset) or zone, t.hour + (t.minute or 0) / 60)
         return start, start + timedelta(minutes=1)
-    if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)T(MO|AF|EV|NI|MI|DT)", value):
-        day = date(int(m[1]), int(m[2]), int(m[3]))
-        a, b = PART_OF_DAY_HOURS[m[4]]
-        return _local(day, zone, a), _local(day, zone, b)
-    if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", value):
-        day = date(int(m[1]), int(m[2]), int(m[3]))
-        return _local(day, zone), _local(day + timedelta(days=span_days), zone)
-    if m := re.fullmatch(r"(\d{4})-W(\d\d)(-WE)?", value):
-        monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        if m[3]:
-            return _local(monday + timedelta(days=5), zone), _local(
-                monday + timedelta(days=7), zone
-            )
-        return _local(monday, zone), _local(monday + timedelta(days=7), zone)
-    if m := re.fullmatch(r"(\d{4})-(\d\d)", value):
-        first = date(int(m[1]), int(m[2]), 1)
-        y, mo = add_months(first, 1)
-        return _local(first, zone), _local(date(y, mo, 1), zone)
-    if m := re.fullmatch(r"(\d{4})-([QH])(\d)", value):
-        size = 3 if m[2] == "Q" else 6
-        first = date(int(m[1]), (int(m[3]) - 1) * size + 1, 1)
-        y, mo = add_months(first, size)
-        return _local(first, zone), _local(date(y, mo, 1), zone)
-    if m := re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", value):
-        first = date(int(m[1]), SEASON_START_MONTH[m[2]], 1)
-        y, mo = add_months(first, 3)
-        return _local(first, zone), _local(date(y, mo, 1), zone)
-    if m := re.fullmatch(r"(\d{4})", value):
-        y = int(m[1])
-        return _local(date(y, 1, 1), zone), _local(date(y + 1, 1, 1), zone)
-    if m := re.fullmatch(r"(\d{3})X", value):
-        y = int(m[1]) * 10
-        return _local(date(max(y, 1), 1, 1), zone), _local(date(y + 10, 1, 1), zone)
-    if m := re.fullmatch(r"(\d{2})XX", value):
-        y = int(m[1]) * 100
-        return _local(date(max(y, 1), 1, 1), zone), _local(date(y + 100, 1, 1), zone)
-    return None
+    if t.part is not None:
+        a, b = PART_OF_DAY_HOURS[t.part]
+        return _local(t.first, zone, a), _local(t.first, zone, b)
+    if t.day is not None:
+        return _local(t.first, zone), _local(t.first + timedelta(days=span_days), zone)
+    return _local(t.first, zone), _local(t.after, zone)
 
 
 @lru_cache(maxsize=4096)  # pure, and a document's dates recur (the publication day, ...)

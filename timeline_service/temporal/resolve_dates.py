@@ -15,12 +15,7 @@ from .calendar_math import (
 )
 from .dates import PREFER_BY_TENSE, parse_calendar
 from .grammar import Candidate
-from .lexicon import (
-    DECADE_WORDS,
-    ORDINALS,
-    SEASONS,
-    WEEKDAYS,
-)
+from .lexicon import DECADE_WORDS, ORDINALS, SEASONS, WEEKDAYS
 from .reading import (
     Context,
     Reading,

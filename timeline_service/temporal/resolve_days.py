@@ -6,25 +6,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from .calendar_math import (
-    weekday_near,
-    year_for_month_day,
-)
+from .calendar_math import weekday_near, year_for_month_day
 from .grammar import Candidate
-from .lexicon import (
-    PARTS_OF_DAY,
-    SMALL_NUMBERS,
-    WEEKDAYS,
-)
-from .reading import (
-    CLOCK_MOD,
-    PRE_MOD,
-    Context,
-    Reading,
-    deadline_direction,
-    month_num,
-    norm,
-)
+from .lexicon import PARTS_OF_DAY, SMALL_NUMBERS, WEEKDAYS
+from .reading import CLOCK_MOD, PRE_MOD, Context, Reading, deadline_direction, month_num, norm
 from .zones import offset_string, zone_from_text
 
 _WEEKDAY_REL = {

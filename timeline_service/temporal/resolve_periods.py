@@ -5,17 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from .calendar_math import (
-    add_months,
-    iso_week,
-    quarter_of,
-    shift_quarter,
-    weekday_near,
-)
+from .calendar_math import add_months, iso_week, quarter_of, shift_quarter, weekday_near
 from .grammar import Candidate
-from .lexicon import (
-    ORDINALS,
-)
+from .lexicon import ORDINALS
 from .reading import (
     COMPARED,
     COMPARISON_REACH,

@@ -7,14 +7,7 @@ import re
 from datetime import timedelta
 
 from .grammar import Candidate
-from .lexicon import (
-    PARTS_OF_DAY,
-    SEASONS,
-    UNITS,
-    VAGUE_NUMBERS,
-    WEEKDAYS,
-    number_value,
-)
+from .lexicon import PARTS_OF_DAY, SEASONS, UNITS, VAGUE_NUMBERS, WEEKDAYS, number_value
 from .reading import (
     COMPARED,
     DMOD,
@@ -70,6 +63,9 @@ def _count(num: str | None) -> int | float | None:
 
 
 def read_duration(c: Candidate, text: str, tense: str | None, ctx: Context) -> Reading:
+    """A "N units" phrase as a duration, or as the date it points to ("two years ago", "in
+    a week"): one decision list over the phrase's parts, kept whole so that the order in
+    which its cases are tried (approximate, bounded, anchored, bare) stays visible."""
     p = c.parts
     unit = p["unit"].lower()
     base = unit.rstrip("s")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..memo import story_cache
+from ..text.memo import story_cache
 
 _MODAL = {
     "will", "'ll", "shall", "won't", "wo", "would", "could", "might", "may", "should",

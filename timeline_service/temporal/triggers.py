@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .fast_patterns import WordStarts, trie
+from ..text.fast_patterns import WordStarts, trie
 from .lexicon import DECADE_WORDS, MONTHS, SEASONS, WEEKDAYS
 
 _POD_WORDS = {"morning", "afternoon", "evening", "night", "overnight", "tonight"}

@@ -8,8 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from timeline_service.article import RawDocument
 from timeline_service.conformance import check_plugin
+from timeline_service.sdk.article import RawDocument
 
 import timeline_source_belta as plugin
 
@@ -56,8 +56,8 @@ def test_registered_once_installed() -> None:
     """Runs after ``pip install``: the service finds the plugin through its entry point."""
     if not importlib.metadata.entry_points(group="timeline_service", name="belta"):
         pytest.skip("not installed; run pip install -e .")
-    from timeline_service.plugins import get_sources, list_plugins
+    from timeline_service.plugins import get_sources, list_sources
 
     assert type(get_sources()["belta"]).__name__ == "BelTA"
-    info = next(p for p in list_plugins() if p.slug == "belta")
+    info = next(s for s in list_sources() if s.slug == "belta")
     assert info.origin == "timeline-source-belta"
