@@ -1,6 +1,6 @@
 """Keep the pure helpers of the corpus evaluations in bench/ honest: token alignment on a
-real TimeLine document, the task's date format and line order, the baseline's rules.
-Quick: no service is started."""
+real TimeLine document, the task's date format and line order, the baseline's rules,
+and the MEANTIME reader on a real file. Quick: no service is started."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
 TRIAL = CORPORA / "timeline-trial" / "apple"
+MEANTIME = CORPORA / "meantime-apple" / "intra_cross-doc_annotation"
 
 
 def _bench(name: str) -> ModuleType:
@@ -143,7 +144,28 @@ def test_a_trigger_becomes_its_head_token() -> None:
     assert te.locate({"span": list(sentence)}, stored).trigger is None  # no trigger field
 
 
-def test_pairs_across_documents() -> None:
+def test_meantime_reader_on_a_real_file() -> None:
+    _need(MEANTIME)
+    me = _bench("meantime_eval")
+    doc = me.read_meantime(
+        MEANTIME / "101354_Apple_releases_iPhone_SDK,_announces_upcoming_update.xml"
+    )
+    assert doc.doc_id == "101354"
+    assert len(doc.tokens) > 100 and doc.timexes and doc.entities and doc.events
+    assert doc.dct.value == "2008-03-06"
+    assert {doc.sentence_of()[t] for t in doc.dct.tokens} == {1}
+    assert any(e.instance for e in doc.entities) and any(e.instance for e in doc.events)
+    text, spans = me.detokenize(doc.tokens)
+    assert text.startswith("Apple releases iPhone SDK, announces upcoming update\n\nMarch 06, 2008")
+    for tok in doc.tokens:
+        assert text[slice(*spans[tok.id])] == me.TOKEN_FORMS.get(tok.text, tok.text)
+
+
+def test_split_and_pairs() -> None:
+    me = _bench("meantime_eval")
+    docs = [me.MeantimeDoc(str(i), "", []) for i in range(7)]
+    tune, held = me.split(docs)
+    assert [d.doc_id for d in held] == ["2", "5"] and len(tune) == 5
     pairs = _bench("evalkit").pairs_across_documents(
         {"x": [("d1", "a"), ("d1", "b"), ("d2", "c")], "y": [("d3", "e")]}
     )
