@@ -41,7 +41,7 @@ class Service:
 
     def __init__(self, directory: Path) -> None:
         from timeline_service import create_app
-        from timeline_service.db import upgrade
+        from timeline_service.store.db import upgrade
 
         url = f"sqlite:///{directory / 'bench.sqlite'}"
         upgrade(url)

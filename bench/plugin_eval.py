@@ -44,7 +44,7 @@ DEFAULT_DIR = REPO / "tests" / "data" / "layouts"
 sys.path.insert(0, str(REPO))
 
 from timeline_service import create_app  # noqa: E402
-from timeline_service.db import upgrade  # noqa: E402
+from timeline_service.store.db import upgrade  # noqa: E402
 
 API_KEY = "k"
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
