@@ -18,9 +18,10 @@ serves, each with gunicorn (2 sync workers) on a free 127.0.0.1 port:
 - ``app``: the service itself.
 
 and measures each with ``wrk`` over loopback: the dashboard query (a year window plus an
-actor, 50 events with their sources) as a *first-time* query (every request a new query:
-no response cache can help) and as a *repeated* query (the polling pattern). The p99 of
-the first-time query is also measured at each of ``--scales``. Each comparison alternates
+actor, 50 events with their sources) as a *first-time* query (every request a new query,
+salted afresh for every wrk run, warm-ups included: no response cache can help) and as a
+*repeated* query (the polling pattern). The p99 of the first-time query is also measured
+at each of ``--scales``. Each comparison alternates
 its servers over ``--rounds`` rounds and keeps the median (the machine may be shared).
 It prints a table. Loopback only, bounded runs; ``--quick`` is a smoke run.
 """
@@ -591,13 +592,15 @@ class Served:
         self.stop()
 
 
+#: every request a query the service has not answered before: ``salt`` is set afresh for
+#: each wrk run (the warm-up run included), so no run repeats another's requests
 FIRST_TIME_LUA = """
 counter = 0
 request = function()
   counter = counter + 1
   local year = %d + (counter * 7) %% %d
   return wrk.format("GET", "/v1/timeline?from=" .. year .. "&to=" .. year ..
-    "&actor=%s&limit=%d&n=" .. counter)
+    "&actor=%s&limit=%d&n=" .. salt .. "-" .. counter)
 end
 """
 
@@ -628,7 +631,7 @@ def wrk(
     with tempfile.TemporaryDirectory() as tmp:
         if lua:
             script = Path(tmp) / "query.lua"
-            script.write_text(lua)
+            script.write_text(f'salt = "{os.urandom(8).hex()}"\n{lua}')
             cmd += ["-s", str(script)]
         out = subprocess.run([*cmd, base + (path or "/")], capture_output=True, text=True).stdout
     found = re.search(r"Requests/sec:\s+([\d.]+)", out)

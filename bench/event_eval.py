@@ -26,6 +26,13 @@ comparison.
 A busy news day is measured apart (``--busy``): the seeds reported again and again on
 their own days, each report's sentences carrying a word of their own so that no two are
 alike, as a big story's coverage by many outlets piles up on a few days.
+
+A dense archive is measured apart too (``--dense N``), on real news text: TimeBank, the
+TimeLine trial split and the project's test articles and seeds (about 220 documents),
+each copy with a made-up word of its own in every sentence and its publication moved a
+week per cycle with its absolute dates, so years, quarters and months fill up the way a
+real archive's do. It reports the rate of the first and the last thousand documents and
+the process's resident memory at each thousand.
 """
 
 from __future__ import annotations
@@ -328,6 +335,128 @@ def busy_day(total: int, batch_size: int) -> None:
         session.close()
 
 
+# ------------------------------------------------------------------ a dense archive
+
+CORPORA = ROOT.parent / "shared" / "corpora"
+
+
+def real_news() -> list[RawDocument]:
+    """Real articles with their publication dates: TimeBank, the TimeLine trial split,
+    the project's test articles and the seeds."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from temporal_eval import load_doc
+
+    docs = [
+        RawDocument(text=d.text, published_at=d.dct)
+        for d in map(load_doc, sorted((CORPORA / "timebank").glob("*.tml")))
+    ]
+    trial = CORPORA / "timeline-trial" / "apple" / "ingest.jsonl"
+    for line in trial.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        docs.append(
+            RawDocument(
+                text=record["text"], published_at=date.fromisoformat(record["published_at"][:10])
+            )
+        )
+    for path in sorted((ROOT / "tests" / "data" / "articles").glob("*.txt")):
+        docs.append(RawDocument(text=path.read_text("utf-8"), published_at=date(2023, 3, 1)))
+    docs += [raw for _, raw in seed_documents()]
+    return docs
+
+
+def dense_copy(docs: list[RawDocument], i: int) -> RawDocument:
+    """Copy ``i``: document ``i % n`` moved ``i // n`` weeks, every sentence carrying a
+    made-up word of this copy's, so no two copies are alike."""
+    raw = docs[i % len(docs)]
+    days = 7 * (i // len(docs))
+    published = raw.published_at
+    assert isinstance(published, date)
+    word = "".join(chr(ord("a") + int(c)) for c in str(i)) + "x"
+    text = shift_text(raw.text or "", days, published)
+    text = re.sub(r"([.!?])( +|\n)(?=[A-Z\"“])", rf" {word}\1\2", text) + f" {word}."
+    return RawDocument(text=text, published_at=published + timedelta(days=days))
+
+
+def resident_mb() -> tuple[float, float]:
+    """The process's resident memory now, in MB: all of it, and the part that is the
+    process's own (anonymous), without the pages of the database file it maps."""
+    found = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "RssAnon"):
+            found[name] = int(rest.split()[0]) / 1024
+    return found.get("VmRSS", float("nan")), found.get("RssAnon", float("nan"))
+
+
+def dense(total: int, batch_size: int, single: int = 0) -> None:
+    """Bulk ingest of ``total`` dense copies; the rate of each thousand and the memory;
+    then ``single`` more through the HTTP API, one document per request."""
+    docs = real_news()
+    pipeline.prepare(docs[0])  # warm up plugins and the date engine
+    with as_new_text(), tempfile.TemporaryDirectory() as tmp:
+        session = fresh_session(Path(tmp), "dense.sqlite")
+        outcomes = pipeline.ingest_many(
+            session, (dense_copy(docs, i) for i in range(total)), batch_size=batch_size,
+            with_events=False,
+        )  # fmt: skip
+        rates: dict[int, float] = {}
+        started, cpu = time.perf_counter(), time.process_time()
+        for stored, outcome in enumerate(outcomes, 1):
+            assert outcome.result is not None, outcome.error
+            if stored % 1000 == 0 or stored == total:
+                spent = time.process_time() - cpu
+                wall = time.perf_counter() - started
+                rates[stored] = 1000 / spent
+                rss, own = resident_mb()
+                print(
+                    f"  {stored:>6} stored: this thousand {1000 / wall:6.1f} docs/s wall, "
+                    f"{1000 / spent:6.1f} docs/s of process CPU; resident {rss:4.0f} MB, "
+                    f"of it the process's own {own:4.0f} MB",
+                    flush=True,
+                )
+                started, cpu = time.perf_counter(), time.process_time()
+        events = session.scalar(select(func.count()).select_from(Event))
+        mentions = session.scalar(select(func.count()).select_from(Mention))
+        print(f"  stored: {total} documents, {mentions} mentions, {events} events")
+        if len(rates) >= 2:
+            first, last = min(rates), max(rates)
+            print(f"  time per document, last thousand vs first: {rates[first] / rates[last]:.2f}x")
+        url = str(session.get_bind().url)
+        session.close()
+        if single:
+            rate = api_path(url, docs, total, single)
+            bulk = rates[max(rates)]
+            print(
+                f"  the API path (POST /v1/documents, one document per request), {single} "
+                f"more: {rate:6.1f} docs/s of process CPU, {bulk / rate:.2f}x the bulk path's "
+                "time per document (last thousand)"
+            )
+
+
+def api_path(url: str, docs: list[RawDocument], start: int, count: int) -> float:
+    """``count`` more dense copies POSTed one per request to the service's HTTP API (a
+    Flask test client on the database at ``url``); documents per second of process CPU."""
+    from timeline_service import create_app
+
+    app = create_app(
+        {
+            "DATABASE_URL": url, "API_KEYS": "k", "RATE_LIMIT_PER_ADDRESS": 0,
+            "RATE_LIMIT_PER_KEY": 0, "INGEST_BUDGET_SECONDS": 60,
+        }
+    )  # fmt: skip
+    client = app.test_client()
+    headers = {"Authorization": "Bearer k"}
+    cpu = time.process_time()
+    for i in range(start, start + count):
+        raw = dense_copy(docs, i)
+        memo.forget_stories()  # as in bulk: news, not stories read before
+        assert isinstance(raw.published_at, date)
+        payload = {"text": raw.text, "published_at": raw.published_at.isoformat()}
+        response = client.post("/v1/documents", json=payload, headers=headers)
+        assert response.status_code == 201, response.get_data(as_text=True)[:300]
+    return count / (time.process_time() - cpu)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="throughput at 200 and 1,000")
@@ -344,9 +473,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--busy", type=int, default=512, help="reports of one busy news day (0: skip)"
     )
+    parser.add_argument(
+        "--dense", type=int, default=0, help="documents of the dense real-news archive (0: skip)"
+    )
+    parser.add_argument("--only-dense", action="store_true", help="skip the other measures")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and errors")
     args = parser.parse_args(argv)
 
+    if args.dense:
+        print(
+            f"A dense archive of real news: {args.dense} copies of about 220 articles, "
+            f"bulk ingest in batches of {args.batch}, one process, SQLite"
+        )
+        dense(args.dense, args.batch, args.single)
+        if args.only_dense:
+            return 0
     print("Event extraction and merge on the seeds (tests/data/events_gold.json)")
     result = quality()
     details = result.pop("_details")

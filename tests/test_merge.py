@@ -285,7 +285,7 @@ def test_reresolve_moves_claims_back_and_reports_them(session: Session) -> None:
     mention.resolver_version = "old"
     session.flush()
     table = actor_table()
-    events.rederive(session, events.attach(session, [mention], table) | {call.id}, table)
+    events.rederive(session, events.attach(session, [mention], table, new=False) | {call.id}, table)
     session.commit()
     disputed = event_with(session, "Also Thursday, Russian President")  # a day off: dissent
     assert (disputed.source_count, disputed.agreement) == (3, "disputed")
@@ -395,8 +395,8 @@ def test_indexed_clustering_matches_the_plain_rule_on_many_reports(session: Sess
     for first in days:
         start = date.fromisoformat(first)
         for span in (1, 3):
-            windows = [events._day_window(start + timedelta(days=k)) for k in range(span)]
-            sigs = events._load(session, windows)
+            windows = [events.day_window(start + timedelta(days=k)) for k in range(span)]
+            sigs = events.load_windows(session, windows)
             plain = [[s.id for s in c] for c in _plain_cluster(sigs)]
             assert [[s.id for s in c] for c in clustering.cluster(sigs)] == plain
             compared += len(sigs)

@@ -7,7 +7,6 @@ of document content hash and sentence offset), so every ingest order gives one t
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -73,15 +72,29 @@ def _partners(
     neighbouring days' clusters (by ``id`` of the member list, both ways)."""
     one = timedelta(days=1)
     near: dict[int, list[tuple[date, list[Signature]]]] = {}
+    shared: dict[date, dict[str, set[int]]] = {}  # day -> what a near miss shares -> clusters
+
+    def sharing(day: date) -> dict[str, set[int]]:
+        if day not in shared:
+            shared[day] = {}
+            for members in clusters.get(day, ()):
+                for token in _near_miss_tokens(members):
+                    shared[day].setdefault(token, set()).add(id(members))
+        return shared[day]
 
     def neighbours(members: list[Signature], day: date) -> list[tuple[date, list[Signature]]]:
         if id(members) not in near:
-            near[id(members)] = [
-                (side, other)
-                for side in (day - one, day + one)
-                for other in clusters.get(side, ())
-                if near_miss(members, other)
-            ]
+            tokens = _near_miss_tokens(members)
+            found = []
+            for side in (day - one, day + one):
+                index = sharing(side)
+                candidates = {i for t in tokens for i in index.get(t, ())}
+                found += [
+                    (side, other)
+                    for other in clusters.get(side, ())
+                    if id(other) in candidates and near_miss(members, other)
+                ]
+            near[id(members)] = found
         return near[id(members)]
 
     partner: dict[int, list[Signature]] = {}
@@ -107,7 +120,7 @@ class Cluster:
     thread (members alike in those score alike against any mention; wire copies and
     reposts make many such). ``threads``: its members by thread. For speech acts, the
     kinds are also indexed by head and by term, so that only those sharing the mention's
-    head or enough of its terms are scored (as :class:`DayPool` does).
+    head or enough of its terms are scored (as the ``merge_keys`` lookups do).
     """
 
     __slots__ = (
@@ -270,6 +283,20 @@ def cluster(sigs: Sequence[Signature]) -> list[list[Signature]]:
 DISPUTABLE = frozenset({"speech", "meeting", "diplomatic"})
 
 
+def _near_miss_tokens(members: Sequence[Signature]) -> set[str]:
+    """What two clusters must share to be a :func:`near_miss`: its strong pair scores at
+    least 1, so shares a head or (a speech act's similarity) a content term."""
+    if members[0].family not in DISPUTABLE:
+        return set()
+    out: set[str] = set()
+    for s in members:
+        if s.head is not None:
+            out.add("h:" + s.head)
+        if s.family == "speech":
+            out.update("t:" + t for t in s.terms)
+    return out
+
+
 def near_miss(x: Sequence[Signature], y: Sequence[Signature]) -> bool:
     """Whether two clusters of adjacent days report one happening with its day in dispute.
 
@@ -337,76 +364,6 @@ def event_key(first: Signature) -> str:
     the same keys in any ingest order."""
     content_hash, offset = first.order
     return "ev_" + hashlib.sha1(f"{content_hash}:{offset}".encode()).hexdigest()[:20]
-
-
-class DayPool:
-    """Day-level mentions with events, and an inverted index to find the events a coarse
-    mention can possibly match among those of a range of days.
-
-    ``same_event`` needs, for a material mention, the same head; for a speech act, the
-    same head, the same thread, or shared content terms weighing at least ``THRESHOLD`` of
-    the smaller side. Only events with a member in the range passing that test are
-    compared (each through its members in the range); the answer is that of
-    :func:`best_event` over all the range's events. Members are numbered in day order,
-    so every posting list is too and a range is a slice of it.
-    """
-
-    def __init__(self, sigs: Iterable[Signature]) -> None:
-        self.sigs = sorted(
-            (s for s in sigs if s.fine and s.event_id is not None),
-            key=lambda s: (s.value[:10], s.event_id, s.order, s.id),
-        )
-        self.days = [s.value[:10] for s in self.sigs]
-        self.keys: dict[tuple[str, Any], list[int]] = {}
-        self.terms: dict[str, list[int]] = {}
-        self.members: dict[int, list[int]] = {}
-        for j, m in enumerate(self.sigs):
-            self.members.setdefault(m.event_id or 0, []).append(j)
-            if m.head is not None:
-                self.keys.setdefault(("h", m.head), []).append(j)
-            if m.thread is not None:
-                self.keys.setdefault(("p", m.thread), []).append(j)
-            if m.family == "speech":
-                for t in m.terms:
-                    self.terms.setdefault(t, []).append(j)
-
-    def best(self, sig: Signature, first: date, after: date) -> int | None:
-        """The event of a day in ``[first, after)`` that ``sig`` belongs to, if any."""
-        lo = bisect_left(self.days, first.isoformat())
-        hi = bisect_left(self.days, after.isoformat())
-        if lo == hi:
-            return None
-        found: set[int] = set()
-        if sig.head is not None:
-            found.update(within(self.keys.get(("h", sig.head)), lo, hi))
-        if sig.family == "speech":
-            if sig.thread is not None:
-                found.update(within(self.keys.get(("p", sig.thread)), lo, hi))
-            shared: dict[int, float] = {}
-            for t in sig.terms:
-                weight = 0.5 if t in GENERIC_TERMS else 1.0
-                for j in within(self.terms.get(t), lo, hi):
-                    shared[j] = shared.get(j, 0.0) + weight
-            for j, w in shared.items():
-                smaller = min(sig.weight, self.sigs[j].weight)
-                if smaller > 0 and w >= THRESHOLD * smaller - 1e-9:
-                    found.add(j)
-        events = sorted({self.sigs[j].event_id or 0 for j in found})
-        return best_event(
-            sig,
-            [
-                sorted((self.sigs[j] for j in within(self.members[e], lo, hi)),
-                       key=lambda s: s.order)
-                for e in events
-            ],
-        )  # fmt: skip
-
-
-def within(postings: list[int] | None, lo: int, hi: int) -> list[int]:
-    """The part of an ascending posting list in ``[lo, hi)``."""
-    if not postings:
-        return []
-    return postings[bisect_left(postings, lo) : bisect_left(postings, hi)]
 
 
 def stored_partner(

@@ -11,11 +11,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
+from sys import intern
 from typing import Any
 
 from ..extract import eventtypes
 from ..extract.actors import ActorTable
-from ..extract.terms import content_terms
 from .dates import is_fine, values_compatible
 
 #: Content similarity needed to merge two speech acts that share no head or thread.
@@ -25,9 +26,12 @@ THRESHOLD = 0.5
 GENERIC_TERMS = frozenset({"c:negative", "c:troops", "c:war", "c:border", "c:launch"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Signature:
-    """What merging compares of one mention, read from the store in one query."""
+    """What merging compares of one mention, read from the store in one query.
+
+    Slotted, and its strings interned where :func:`signature` builds it: merging caches
+    many of them, and most of their words, dates and hashes are shared with others."""
 
     id: int
     document_id: int
@@ -60,28 +64,41 @@ class Signature:
         return self.start_at, self.end_at
 
 
+_FIELDS = Signature.__slots__
+_values = attrgetter(*_FIELDS)
+
+
+def copy_of(sig: Signature) -> Signature:
+    """A shallow copy (a cached signature is handed out as copies: merging sets their
+    ``event_id``)."""
+    new = object.__new__(Signature)
+    for name, value in zip(_FIELDS, _values(sig), strict=True):
+        setattr(new, name, value)
+    return new
+
+
 def signature(row: Any, table: ActorTable) -> Signature:
     """A mention's comparable parts (``row`` has the ``_COLUMNS``); actors are widened to
     the countries they stand for, so "the Kremlin" and "Russia" can meet."""
     expanded, principals = table.comparable(tuple(row.actors or ()))
-    terms, head, thread = decode_terms(row.terms or _terms_from_text(row.sentence, row.type))
+    terms, head, thread = decode_terms(row.terms or ())
     return Signature(
         id=row.id,
         document_id=row.document_id,
         event_id=row.event_id,
-        order=(row.content_hash, row.sentence_start),
-        value=row.date_value,
-        granularity=row.granularity,
+        order=(intern(row.content_hash), row.sentence_start),
+        value=intern(row.date_value),
+        granularity=intern(row.granularity),
         start_at=row.start_at,
         end_at=row.end_at,
-        type=row.type,
+        type=intern(row.type),
         actors=expanded,
         principals=principals,
         speaker=row.attribution if row.attribution in table.actors else None,
-        terms=frozenset(terms),
-        head=head,
+        terms=frozenset(map(intern, terms)),
+        head=intern(head) if head is not None else None,
         thread=(row.document_id, thread) if thread is not None else None,
-        published=row.published_at.isoformat() if row.published_at else "~",
+        published=intern(row.published_at.isoformat()) if row.published_at else "~",
         relative=is_relative_day(row.basis, row.when_text),
     )
 
@@ -93,13 +110,6 @@ def is_relative_day(basis: str | None, when_text: str | None) -> bool:
     if basis not in (None, "expression"):
         return True
     return not re.search(r"\d", when_text or "")
-
-
-def _terms_from_text(sentence: str, event_type: str) -> tuple[str, ...]:
-    """A signature for rows stored without one (the whole sentence read as content)."""
-    terms = content_terms(sentence)
-    head = eventtypes.head(sentence, event_type)
-    return encode_terms(terms, head, None)
 
 
 #: how the ``terms`` column stores a mention's head and thread beside its content terms
@@ -133,6 +143,65 @@ def decode_terms(stored: Iterable[str]) -> tuple[frozenset[str], str | None, int
 
 def _weight(terms: Iterable[str]) -> float:
     return sum(0.5 if t in GENERIC_TERMS else 1.0 for t in terms)
+
+
+#: longest key stored (``store.models.MergeKey.key``)
+KEY_LENGTH = 200
+
+
+def merge_keys(sig: Signature) -> dict[str, float]:
+    """What a mention is looked up by when merging, each key with its weight in
+    :func:`similarity`. Two mentions :func:`same_event` can join share a key: material
+    events the same head in the same family (``h:family:head``); speech acts the same head
+    (``h:speech:head``), the same thread (``p:document:start``), or a content term of the
+    similarity they need (``s|term``). Heads and threads weigh nothing; a material event's
+    words are not keys, since they never decide whether it merges."""
+    if sig.family != "speech":
+        return {head_key(sig.family, sig.head): 0.0} if sig.head is not None else {}
+    keys = {(_SPEECH + t)[:KEY_LENGTH]: (0.5 if t in GENERIC_TERMS else 1.0) for t in sig.terms}
+    if sig.head is not None:
+        keys[head_key("speech", sig.head)] = 0.0
+    if sig.thread is not None:
+        keys[thread_key(sig.thread)] = 0.0
+    return keys
+
+
+#: the prefix of a speech act's content terms among the merge keys
+_SPEECH = "s|"
+
+
+def head_key(family: str, head: str) -> str:
+    return f"{_HEAD}{family}:{head}"[:KEY_LENGTH]
+
+
+def thread_key(thread: tuple[int, int]) -> str:
+    return f"{_THREAD}{thread[0]}:{thread[1]}"
+
+
+def key_prefixes(family: str) -> tuple[str, ...]:
+    """How the merge keys of a family's mentions begin."""
+    if family == "speech":
+        return (_SPEECH, _THREAD, f"{_HEAD}speech:")
+    return (f"{_HEAD}{family}:",)
+
+
+def block_of(sig: Signature) -> str:
+    """The block a mention is merged in: its local day when fine, else its date value."""
+    return sig.value[:10] if sig.fine else sig.value
+
+
+def could_match(sig: Signature, shared: float, total: float, head: bool, thread: bool) -> bool:
+    """Whether a mention sharing ``shared`` of its content weight (``total`` in all), and
+    maybe the head or the thread of ``sig``, can be :func:`same_event` with it: material
+    events need the head; speech acts the head, the thread, or the similarity."""
+    if head:
+        return True
+    if sig.family != "speech":
+        return False
+    if thread:
+        return True
+    smaller = min(sig.weight, total)
+    return smaller > 0 and shared >= THRESHOLD * smaller - 1e-9
 
 
 def similarity(a: Signature, b: Signature) -> float:

@@ -72,10 +72,13 @@ def source_row(session: Session, source: Source) -> SourceRow:
 
 
 def _document_row(prepared: Prepared, source: SourceRow) -> Document:
+    """The document's row. Linked to its source by id, not through the relationship: a
+    long bulk ingest would otherwise keep every document in the source's pending
+    ``documents`` collection for as long as the session lives."""
     article = prepared.article
     raw = prepared.raw
     return Document(
-        source=source,
+        source_id=source.id,
         url=raw.url,
         title=raw.title or article.title,
         published_at=prepared.published_at,
@@ -109,6 +112,8 @@ def store_many(session: Session, prepared: Sequence[Prepared]) -> list[Document]
     table = actor_table()
     outlets = {p.source.slug: p.source for p in prepared}
     rows = {slug: source_row(session, source) for slug, source in outlets.items()}
+    if any(row.id is None for row in rows.values()):
+        session.flush()  # a new outlet: its id
     documents = [_document_row(p, rows[p.source.slug]) for p in prepared]
     session.add_all(documents)
     session.flush()
@@ -117,24 +122,32 @@ def store_many(session: Session, prepared: Sequence[Prepared]) -> list[Document]
         for document, p in zip(documents, prepared, strict=True)
         for m in p.mentions
     ]
+    ids: list[int] = []
     if mentions:  # one executemany
         session.execute(Mention.__table__.insert(), mentions)
-        events.remember(session, _stored_mentions(session, documents, mentions), table)
-    events.rederive(session, events.attach(session, mentions, table), table)
+        rows = _inserted(session, documents)
+        ids = [r.id for r in rows]
+        events.remember(session, _stored_mentions(rows, documents, mentions), table)
+    events.rederive(session, events.attach(session, ids, table), table)
     return documents
 
 
-def _stored_mentions(
-    session: Session, documents: Sequence[Document], mentions: list[dict[str, Any]]
-) -> list[events.StoredMention]:
-    """The mentions just inserted with their ids, read back in insertion order (ids grow
-    as rows are inserted); nothing when the rows read back do not line up with them."""
+def _inserted(session: Session, documents: Sequence[Document]) -> list[Any]:
+    """The mentions of the documents just stored, in insertion order (ids grow as rows
+    are inserted)."""
     table = Mention.__table__
-    rows = session.execute(
+    return session.execute(
         select(table.c.id, table.c.document_id, table.c.sentence_start, table.c.when_start)
         .where(table.c.document_id.in_([d.id for d in documents]))
         .order_by(table.c.document_id, table.c.id)
     ).all()
+
+
+def _stored_mentions(
+    rows: list[Any], documents: Sequence[Document], mentions: list[dict[str, Any]]
+) -> list[events.StoredMention]:
+    """The mentions just inserted with their ids; nothing when the rows read back do not
+    line up with the values inserted."""
     ordered = sorted(mentions, key=lambda m: m["document_id"])  # stable: insertion order
     if len(rows) != len(ordered) or any(
         (r.document_id, r.sentence_start, r.when_start)

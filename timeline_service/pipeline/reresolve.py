@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..events import store as events
-from ..events.dates import is_fine, local_range
 from ..extract.mentions import publication_claim
 from ..plugins import actor_table
 from ..store.models import Document, Event, Mention
@@ -69,18 +68,10 @@ class Report:
         return "\n".join(lines)
 
 
-def _block(value: str, granularity: str, start: datetime, end: datetime) -> date | str:
-    if is_fine(granularity, value):
-        return local_range(value, start, end)[0]
-    return value
-
-
 @dataclass
 class _Changes:
-    """What re-dating moved: the blocks to re-cluster and the claims that moved."""
+    """What re-dating moved: the claims that moved, and the events they left."""
 
-    days: set[date] = field(default_factory=set)
-    values: set[str] = field(default_factory=set)
     left_events: set[int] = field(default_factory=set)
     changed: list[tuple[Mention, int | None]] = field(default_factory=list)
 
@@ -132,8 +123,6 @@ def _redate_document(
         if new == old:
             report.unchanged += 1
             continue
-        for block in (_block(*old), _block(*new)):
-            (changes.days if isinstance(block, date) else changes.values).add(block)  # type: ignore[arg-type]
         if m.event_id is not None:
             changes.left_events.add(m.event_id)
         report.moved.append(Moved(m.id, doc.id, m.when_text, old[0], old[1], new[0], new[1]))
@@ -144,8 +133,8 @@ def _redate_document(
 def _regroup(session: Session, report: Report, changes: _Changes) -> None:
     """Re-cluster the blocks claims left and joined, re-derive the events touched, and
     name in the report the events each moved claim left and joined."""
-    touched = events.rebuild(session, changes.days, changes.values, actor_table())
-    touched |= changes.left_events
+    moved = [m.id for m, _ in changes.changed]
+    touched = events.redated(session, moved, changes.left_events, actor_table())
     events.recompute(session, sorted(touched))
     report.events_touched = len(touched)
     moved_ids = [m.id for m, _ in changes.changed]

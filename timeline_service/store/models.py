@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -233,6 +235,36 @@ class Mention(Base):
 
     document: Mapped[Document] = relationship(back_populates="mentions")
     event: Mapped[Event | None] = relationship(back_populates="mentions")
+
+
+class MergeKey(Base):
+    """What merging looks a mention up by: one row per key of its signature (each content
+    term, its head concept, its thread), in its block (its local day, or its coarse value).
+
+    Candidates for a new mention are found through the ``(key, fine, block)`` index: the
+    mentions of a day range or of a coarse value that share a key with it, with how much
+    of its weight they share, rather than every mention of that month or year. The
+    ``(block, fine)`` index gives the mentions of a day that can merge with anything at
+    all (a mention without keys never does).
+    """
+
+    __tablename__ = "merge_keys"
+    __table_args__ = (
+        Index("ix_merge_keys_key_fine_block", "key", "fine", "block"),
+        Index("ix_merge_keys_block_fine", "block", "fine", "mention_id"),
+    )
+
+    mention_id: Mapped[int] = mapped_column(
+        ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    #: the mention's local day (``2022-02-24``) when fine, else its date value
+    block: Mapped[str] = mapped_column(String(40))
+    fine: Mapped[bool] = mapped_column(Boolean)
+    #: what the key weighs in the content similarity (0 for a head or a thread)
+    weight: Mapped[float] = mapped_column(Float)
+    #: the mention's whole content weight, repeated so a lookup needs no other table
+    total: Mapped[float] = mapped_column(Float)
 
 
 class DataVersion(Base):
